@@ -1,0 +1,126 @@
+package nl.schakel.directory;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import nl.schakel.model.common.InstitutionKind;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The institutions the gateway serves and the agreements between regions.
+ * Every institution may exchange within its own region; across regions only where an
+ * agreement lists the pair.
+ */
+public final class Directory {
+    private static final Pattern CODE = Pattern.compile("[0-9]{2}[A-Z]{2}[0-9]{2}");
+
+    private final Map<String, Institution> institutions;
+    private final Set<String> agreedPairs;
+
+    private Directory(Map<String, Institution> institutions, Set<String> agreedPairs) {
+        this.institutions = Collections.unmodifiableMap(institutions);
+        this.agreedPairs = Collections.unmodifiableSet(agreedPairs);
+    }
+
+    /** Reads a directory YAML file; fails with a message naming the entry that is wrong. */
+    public static Directory read(InputStream yaml, String source) throws IOException {
+        ObjectMapper mapper = JsonMapper.builder(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+        DirectoryFile file = mapper.readValue(yaml, DirectoryFile.class);
+        Map<String, Institution> byCode = new LinkedHashMap<>();
+        for (InstitutionEntry e : file.institutions) {
+            if (e.code == null || !CODE.matcher(e.code).matches()) {
+                throw new IllegalArgumentException(source + ": institution code '" + e.code + "' is not a BRIN plus location like 12AB00");
+            }
+            if (e.kind == null || e.region == null || e.region.isBlank()) {
+                throw new IllegalArgumentException(source + ": institution " + e.code + " needs a kind and a region");
+            }
+            Institution.Channel channel = e.channel == null ? Institution.Channel.FILE
+                    : Institution.Channel.valueOf(e.channel.toUpperCase(Locale.ROOT));
+            Institution.Format format = e.format == null ? Institution.Format.XML
+                    : Institution.Format.valueOf(e.format.toUpperCase(Locale.ROOT));
+            if (byCode.put(e.code, new Institution(e.code, e.name, InstitutionKind.fromValue(e.kind), e.region, channel, format)) != null) {
+                throw new IllegalArgumentException(source + ": institution " + e.code + " is listed twice");
+            }
+        }
+        Set<String> pairs = new HashSet<>();
+        for (AgreementEntry a : file.agreements) {
+            if (a.between == null || a.between.size() != 2) {
+                throw new IllegalArgumentException(source + ": an agreement lists exactly two institutions under 'between'");
+            }
+            for (String code : a.between) {
+                if (!byCode.containsKey(code)) {
+                    throw new IllegalArgumentException(source + ": agreement '" + a.name + "' names unknown institution " + code);
+                }
+            }
+            pairs.add(pairKey(a.between.get(0), a.between.get(1)));
+        }
+        return new Directory(byCode, pairs);
+    }
+
+    public Optional<Institution> find(String code) {
+        return Optional.ofNullable(code == null ? null : institutions.get(code));
+    }
+
+    /** Whether an agreement (same region, or a listed cross-region pair) allows the two to exchange. */
+    public boolean mayExchange(String a, String b) {
+        Institution x = institutions.get(a);
+        Institution y = institutions.get(b);
+        if (x == null || y == null) {
+            return false;
+        }
+        return x.region().equals(y.region()) || agreedPairs.contains(pairKey(a, b));
+    }
+
+    public List<Institution> all() {
+        return List.copyOf(institutions.values());
+    }
+
+    public List<Institution> withChannel(Institution.Channel channel) {
+        List<Institution> result = new ArrayList<>();
+        for (Institution i : institutions.values()) {
+            if (i.channel() == channel) {
+                result.add(i);
+            }
+        }
+        return result;
+    }
+
+    private static String pairKey(String a, String b) {
+        return a.compareTo(b) <= 0 ? a + "|" + b : b + "|" + a;
+    }
+
+    static final class DirectoryFile {
+        @JsonProperty public List<InstitutionEntry> institutions = new ArrayList<>();
+        @JsonProperty public List<AgreementEntry> agreements = new ArrayList<>();
+    }
+
+    static final class InstitutionEntry {
+        @JsonProperty public String code;
+        @JsonProperty public String name;
+        @JsonProperty public String kind;
+        @JsonProperty public String region;
+        @JsonProperty public String channel;
+        @JsonProperty public String format;
+    }
+
+    static final class AgreementEntry {
+        @JsonProperty public String name;
+        @JsonProperty public List<String> between;
+    }
+}

@@ -1,0 +1,63 @@
+package nl.schakel.validation;
+
+import nl.schakel.directory.Directory;
+import nl.schakel.directory.Institution;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static nl.schakel.validation.ValidationError.Stage.CONTEXT;
+
+/** Rules that depend on the gateway's own state: the channel, the directory, the agreements. */
+final class ContextRules {
+    private final Directory directory;
+
+    ContextRules(Directory directory) {
+        this.directory = directory;
+    }
+
+    List<ValidationError> check(Map<String, String> fields, String channelOwner) {
+        List<ValidationError> errors = new ArrayList<>();
+        String sender = fields.get("sender");
+        String receiver = fields.get("receiver");
+        if (sender == null || receiver == null) {
+            return errors; // the schema stage has reported the missing parties
+        }
+        if (channelOwner != null && !channelOwner.equals(sender)) {
+            errors.add(ValidationError.atPath(CONTEXT, "CTX-SENDER-NOT-CHANNEL-OWNER",
+                    "The sender " + sender + " is not the owner of the channel the message arrived on (" + channelOwner
+                            + "); an institution may only send as itself.", "sender"));
+        }
+        Optional<Institution> from = directory.find(sender);
+        Optional<Institution> to = directory.find(receiver);
+        if (from.isEmpty()) {
+            errors.add(ValidationError.atPath(CONTEXT, "CTX-UNKNOWN-SENDER",
+                    "The sender " + sender + " is not in the gateway's directory.", "sender"));
+        }
+        if (to.isEmpty()) {
+            errors.add(ValidationError.atPath(CONTEXT, "CTX-UNKNOWN-RECEIVER",
+                    "The receiver " + receiver + " is not in the gateway's directory.", "receiver"));
+        }
+        if (from.isPresent() && to.isPresent()) {
+            kindMatches(errors, from.get(), fields.get("senderKind"), "sender");
+            kindMatches(errors, to.get(), fields.get("receiverKind"), "receiver");
+            if (!directory.mayExchange(sender, receiver)) {
+                errors.add(ValidationError.atPath(CONTEXT, "CTX-NO-AGREEMENT",
+                        "No agreement allows " + sender + " (" + from.get().region() + ") and " + receiver + " ("
+                                + to.get().region() + ") to exchange: institutions exchange within their region, or across regions under an agreement.",
+                        "receiver"));
+            }
+        }
+        return errors;
+    }
+
+    private static void kindMatches(List<ValidationError> errors, Institution institution, String declaredKind, String role) {
+        if (declaredKind != null && !declaredKind.equals(institution.kind().value())) {
+            errors.add(ValidationError.atPath(CONTEXT, "CTX-" + role.toUpperCase() + "-KIND-MISMATCH",
+                    "The " + role + " " + institution.code() + " is of kind " + institution.kind().value()
+                            + " in the directory, not " + declaredKind + ".", role + "/kind"));
+        }
+    }
+}

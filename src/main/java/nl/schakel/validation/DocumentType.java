@@ -1,0 +1,18 @@
+package nl.schakel.validation;
+
+import javax.xml.namespace.NamespaceContext;
+import javax.xml.namespace.QName;
+import javax.xml.validation.Schema;
+import java.util.Map;
+
+/**
+ * A document type of the catalogue: its root element, compiled schema, optional rules,
+ * the XPaths of the fields the gateway routes on, and the generated model class (for JSON).
+ */
+public record DocumentType(String id, QName root, Schema schema, RuleSet rules,
+                           NamespaceContext namespaces, Map<String, String> fieldPaths, Class<?> model) {
+
+    public boolean hasModel() {
+        return model != null;
+    }
+}

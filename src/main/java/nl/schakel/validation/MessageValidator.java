@@ -1,0 +1,339 @@
+package nl.schakel.validation;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Marshaller;
+import nl.schakel.directory.Directory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Node;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import javax.xml.validation.Validator;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathExpressionException;
+import javax.xml.xpath.XPathFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static nl.schakel.validation.ValidationError.Stage.PARSE;
+import static nl.schakel.validation.ValidationError.Stage.SCHEMA;
+
+/**
+ * Validates a received message in stages, each with precise errors:
+ * 1. safe reading (size, text, encoding, well-formedness, no DOCTYPE, bounded nesting),
+ * 2. the XML Schema of the document type the root element names,
+ * 3. the document type's business rules (Schematron), when the schema is satisfied,
+ * 4. context rules from the gateway's own state (channel owner, directory, agreements).
+ * JSON is read into the generated model and validated as the XML it stands for.
+ */
+public final class MessageValidator {
+    private final DocumentCatalogue catalogue;
+    private final ContextRules context;
+    private final int maxBytes;
+    private final XmlReader xml;
+    private final ObjectMapper json;
+    private final Map<Class<?>, JAXBContext> jaxb = new ConcurrentHashMap<>();
+
+    public MessageValidator(DocumentCatalogue catalogue, Directory directory, int maxBytes, int maxDepth) {
+        this.catalogue = catalogue;
+        this.context = new ContextRules(directory);
+        this.maxBytes = maxBytes;
+        this.xml = new XmlReader(catalogue, maxDepth);
+        this.json = Json.mapper(maxBytes, maxDepth);
+    }
+
+    /** Reads at most the size limit from {@code in} and validates it; {@code channelOwner} may be null. */
+    public Verdict validate(InputStream in, String channelOwner) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        byte[] chunk = new byte[65536];
+        long total = 0;
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            total += n;
+            if (total > maxBytes) {
+                return rejected(null, Map.of(), null, List.of(ValidationError.at(PARSE, "PARSE-TOO-LARGE",
+                        "The message is larger than the limit of " + maxBytes + " bytes.")));
+            }
+            buffer.write(chunk, 0, n);
+        }
+        return validate(buffer.toByteArray(), channelOwner);
+    }
+
+    public Verdict validate(byte[] bytes, String channelOwner) {
+        String sha256 = sha256(bytes);
+        if (bytes.length > maxBytes) {
+            return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-TOO-LARGE",
+                    "The message is larger than the limit of " + maxBytes + " bytes.")));
+        }
+        int first = firstSignificant(bytes);
+        if (first < 0) {
+            return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-EMPTY", "The message is empty.")));
+        }
+        if (looksBinary(bytes)) {
+            return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-NOT-TEXT",
+                    "The message is binary data, not an XML or JSON document in UTF-8.")));
+        }
+        try {
+            if (bytes[first] == '<') {
+                return fromXml(bytes, channelOwner, sha256);
+            }
+            if (bytes[first] == '{') {
+                return fromJson(bytes, channelOwner, sha256);
+            }
+            return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-UNKNOWN-FORMAT",
+                    "The message is neither XML (starting with '<') nor JSON (starting with '{').")));
+        } catch (RejectedInput e) {
+            return rejected(null, Map.of(), sha256, List.of(e.error()));
+        }
+    }
+
+    private Verdict fromXml(byte[] bytes, String channelOwner, String sha256) throws RejectedInput {
+        XmlReader.Result read = xml.read(bytes);
+        return judge(read.type(), read.document(), bytes, read.schemaErrors(), channelOwner, sha256);
+    }
+
+    private Verdict fromJson(byte[] bytes, String channelOwner, String sha256) throws RejectedInput {
+        DocumentType type;
+        Object model;
+        try (JsonParser parser = json.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT || parser.nextToken() != JsonToken.FIELD_NAME) {
+                throw new RejectedInput(ValidationError.at(PARSE, "JSON-NO-ROOT",
+                        "A JSON message is an object with one property named after the document's root element, e.g. {\"transferDossier\": {...}}."));
+            }
+            String root = parser.currentName();
+            type = catalogue.byJsonRoot(root).orElseThrow(() -> new RejectedInput(ValidationError.atPath(SCHEMA, "DOC-UNKNOWN-TYPE",
+                    "The root property '" + safeName(root) + "' is not a document type the gateway accepts as JSON.", "/" + safeName(root))));
+            parser.nextToken();
+            model = json.readerFor(type.model()).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(parser);
+            if (parser.nextToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new RejectedInput(ValidationError.at(PARSE, "JSON-NO-ROOT",
+                        "A JSON message has exactly one root property, the document's root element."));
+            }
+        } catch (JsonProcessingException e) {
+            throw new RejectedInput(jsonError(e));
+        } catch (IOException e) {
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The JSON message could not be read."));
+        }
+        Document document = toDocument(type, model);
+        List<ValidationError> schemaErrors = validateDom(type, document);
+        return judge(type, document, serialise(document), schemaErrors, channelOwner, sha256);
+    }
+
+    private Verdict judge(DocumentType type, Document document, byte[] xmlBytes, List<ValidationError> schemaErrors,
+                          String channelOwner, String sha256) {
+        List<ValidationError> errors = new ArrayList<>(schemaErrors);
+        if (errors.isEmpty() && type.rules() != null) {
+            errors.addAll(type.rules().check(document));
+        }
+        Map<String, String> fields = fields(type, document);
+        errors.addAll(context.check(fields, channelOwner));
+        return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256) : rejected(type, fields, sha256, errors);
+    }
+
+    private static Verdict rejected(DocumentType type, Map<String, String> fields, String sha256, List<ValidationError> errors) {
+        return new Verdict(type, fields, null, List.copyOf(errors), sha256);
+    }
+
+    /** The routing fields by XPath; a field the document lacks or that is not a plain code is left out. */
+    private static Map<String, String> fields(DocumentType type, Document document) {
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        xpath.setNamespaceContext(type.namespaces());
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, String> f : type.fieldPaths().entrySet()) {
+            try {
+                String value = xpath.evaluate(f.getValue(), document).trim();
+                if (value.matches("[A-Za-z0-9._\\-]{1,64}")) {
+                    fields.put(f.getKey(), value);
+                }
+            } catch (XPathExpressionException e) {
+                throw new IllegalStateException("catalogue entry " + type.id() + ": field " + f.getKey() + " has a bad XPath", e);
+            }
+        }
+        return fields;
+    }
+
+    private Document toDocument(DocumentType type, Object model) {
+        try {
+            Document document = newDocument();
+            Marshaller marshaller = jaxb.computeIfAbsent(type.model(), MessageValidator::context).createMarshaller();
+            marshaller.marshal(model, document);
+            return document;
+        } catch (JAXBException e) {
+            throw new IllegalStateException("the model of " + type.id() + " cannot be written as XML", e);
+        }
+    }
+
+    private static List<ValidationError> validateDom(DocumentType type, Document document) {
+        List<ValidationError> errors = new ArrayList<>();
+        Validator validator = type.schema().newValidator();
+        validator.setErrorHandler(new ErrorHandler() {
+            @Override
+            public void warning(SAXParseException e) {
+                // not an error
+            }
+
+            @Override
+            public void error(SAXParseException e) {
+                String key = XsdMessages.key(e.getMessage());
+                errors.add(ValidationError.atPath(SCHEMA, "XSD-" + key, XsdMessages.message(key, e.getMessage()), pathOf(currentNode(validator))));
+            }
+
+            @Override
+            public void fatalError(SAXParseException e) {
+                error(e);
+            }
+        });
+        try {
+            validator.validate(new DOMSource(document));
+        } catch (SAXException | IOException e) {
+            throw new IllegalStateException("validation of " + type.id() + " stopped", e);
+        }
+        return errors;
+    }
+
+    private static Node currentNode(Validator validator) {
+        try {
+            return (Node) validator.getProperty("http://apache.org/xml/properties/dom/current-element-node");
+        } catch (SAXException e) {
+            return null;
+        }
+    }
+
+    private static String pathOf(Node node) {
+        if (node == null) {
+            return null;
+        }
+        StringBuilder path = new StringBuilder();
+        for (Node n = node; n != null && n.getNodeType() == Node.ELEMENT_NODE; n = n.getParentNode()) {
+            path.insert(0, "/" + n.getLocalName());
+        }
+        return path.toString();
+    }
+
+    private static ValidationError jsonError(JsonProcessingException e) {
+        Integer line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? null : e.getLocation().getLineNr();
+        Integer column = e.getLocation() == null || e.getLocation().getColumnNr() < 1 ? null : e.getLocation().getColumnNr();
+        if (e instanceof StreamConstraintsException) {
+            String text = String.valueOf(e.getOriginalMessage());
+            boolean depth = text.contains("nesting depth");
+            return new ValidationError(PARSE, depth ? "PARSE-TOO-DEEP" : "PARSE-TOO-LARGE",
+                    depth ? "The JSON is nested deeper than allowed." : "A JSON value is longer than allowed.", line, column, null);
+        }
+        if (e instanceof JsonParseException) {
+            return new ValidationError(PARSE, "JSON-MALFORMED", "The message is not well-formed JSON.", line, column, null);
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new ValidationError(SCHEMA, "JSON-UNKNOWN-PROPERTY", "The property '" + safeName(u.getPropertyName())
+                    + "' is not part of the document type.", line, column, jsonPath(u));
+        }
+        if (e instanceof JsonMappingException m) {
+            return new ValidationError(SCHEMA, "JSON-INVALID-VALUE",
+                    "A value cannot be read as the type the document type requires here.", line, column, jsonPath(m));
+        }
+        return new ValidationError(PARSE, "JSON-MALFORMED", "The message is not well-formed JSON.", line, column, null);
+    }
+
+    private static String jsonPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            path.append('/').append(r.getFieldName() != null ? safeName(r.getFieldName()) : String.valueOf(r.getIndex()));
+        }
+        return path.toString();
+    }
+
+    /** A property name as sent, if it looks like a name; otherwise it is not repeated. */
+    private static String safeName(String name) {
+        return name != null && name.matches("[A-Za-z][A-Za-z0-9_]{0,60}") ? name : "?";
+    }
+
+    private static JAXBContext context(Class<?> model) {
+        try {
+            return JAXBContext.newInstance(model);
+        } catch (JAXBException e) {
+            throw new IllegalStateException("no JAXB context for " + model.getName(), e);
+        }
+    }
+
+    private static Document newDocument() {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            return f.newDocumentBuilder().newDocument();
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] serialise(Document document) {
+        try {
+            Transformer t = TransformerFactory.newInstance().newTransformer();
+            t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            t.setOutputProperty(OutputKeys.INDENT, "yes");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            t.transform(new DOMSource(document), new StreamResult(out));
+            return out.toByteArray();
+        } catch (TransformerException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int firstSignificant(byte[] bytes) {
+        int i = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
+        for (; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Control bytes other than tab, CR and LF in the first 8 KB mean binary data. */
+    private static boolean looksBinary(byte[] bytes) {
+        int end = Math.min(bytes.length, 8192);
+        for (int i = 0; i < end; i++) {
+            int b = bytes[i] & 0xFF;
+            if (b < 0x20 && b != '\t' && b != '\r' && b != '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,270 @@
+package nl.schakel.validation;
+
+import org.w3c.dom.Document;
+import org.xml.sax.Attributes;
+import org.xml.sax.ContentHandler;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.InputSource;
+import org.xml.sax.Locator;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.DefaultHandler;
+
+import javax.xml.XMLConstants;
+import javax.xml.namespace.QName;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParserFactory;
+import javax.xml.transform.TransformerConfigurationException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMResult;
+import javax.xml.transform.sax.SAXTransformerFactory;
+import javax.xml.transform.sax.TransformerHandler;
+import javax.xml.validation.ValidatorHandler;
+import java.io.ByteArrayInputStream;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import static nl.schakel.validation.ValidationError.Stage.PARSE;
+import static nl.schakel.validation.ValidationError.Stage.SCHEMA;
+
+/**
+ * Reads XML in one pass: a hardened SAX parser (no DOCTYPE, no external entities, bounded
+ * nesting) feeds the XML Schema validator of the document type chosen by the root element,
+ * which feeds a DOM for the rules stage. Schema errors carry line, column and element path.
+ */
+final class XmlReader {
+    private final DocumentCatalogue catalogue;
+    private final int maxDepth;
+    private final SAXParserFactory parsers;
+    private final SAXTransformerFactory transformers;
+
+    XmlReader(DocumentCatalogue catalogue, int maxDepth) {
+        this.catalogue = catalogue;
+        this.maxDepth = maxDepth;
+        try {
+            parsers = SAXParserFactory.newInstance();
+            parsers.setNamespaceAware(true);
+            parsers.setValidating(false);
+            parsers.setXIncludeAware(false);
+            parsers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            parsers.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            parsers.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            parsers.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            parsers.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            transformers = (SAXTransformerFactory) TransformerFactory.newInstance();
+            transformers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            transformers.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            transformers.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
+        } catch (ParserConfigurationException | SAXException | TransformerConfigurationException e) {
+            throw new IllegalStateException("the XML parser cannot be hardened", e);
+        }
+    }
+
+    /** The outcome of reading: the document type, the DOM (when well-formed) and schema errors. */
+    record Result(DocumentType type, Document document, List<ValidationError> schemaErrors) {
+    }
+
+    Result read(byte[] bytes) throws RejectedInput {
+        Pipeline pipeline = new Pipeline();
+        try {
+            XMLReader reader = parsers.newSAXParser().getXMLReader();
+            reader.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            reader.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            reader.setContentHandler(pipeline);
+            reader.setErrorHandler(pipeline);
+            reader.setEntityResolver((publicId, systemId) -> {
+                throw new SAXException("external entities are not allowed");
+            });
+            reader.parse(new InputSource(new ByteArrayInputStream(bytes)));
+        } catch (StopReading stop) {
+            throw new RejectedInput(stop.error);
+        } catch (SAXParseException e) {
+            throw new RejectedInput(parseError(e));
+        } catch (CharConversionException e) {
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-INVALID-ENCODING",
+                    "The bytes are not valid in the document's character encoding (UTF-8 unless declared otherwise)."));
+        } catch (SAXException e) {
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-MALFORMED", "The document is not well-formed XML."));
+        } catch (IOException e) {
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The document could not be read."));
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Result(pipeline.type, (Document) pipeline.dom.getNode(), pipeline.schemaErrors);
+    }
+
+    private static ValidationError parseError(SAXParseException e) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        String code;
+        String message;
+        if (text.contains("DOCTYPE")) {
+            code = "PARSE-DOCTYPE-FORBIDDEN";
+            message = "A DOCTYPE declaration is not allowed: documents may not declare entities or refer to external files.";
+        } else if (e.getException() instanceof CharConversionException || text.contains("Invalid byte") || text.contains("byte UTF-8 sequence")) {
+            code = "PARSE-INVALID-ENCODING";
+            message = "The bytes are not valid in the document's character encoding (UTF-8 unless declared otherwise).";
+        } else if (text.contains("Premature end of file")) {
+            code = "PARSE-MALFORMED";
+            message = "The document ends before its root element is complete.";
+        } else {
+            code = "PARSE-MALFORMED";
+            message = "The document is not well-formed XML: " + (text.length() > 300 ? text.substring(0, 300) + "..." : text);
+        }
+        return new ValidationError(PARSE, code, message, positive(e.getLineNumber()), positive(e.getColumnNumber()), null);
+    }
+
+    private static Integer positive(int n) {
+        return n > 0 ? n : null;
+    }
+
+    /** Stops the parse with an error of our own (unknown document type, nesting too deep). */
+    private static final class StopReading extends SAXException {
+        private final transient ValidationError error;
+
+        StopReading(ValidationError error) {
+            super(error.code());
+            this.error = error;
+        }
+    }
+
+    /** Picks the schema on the root element, tracks the path, and forwards to validator and DOM. */
+    private final class Pipeline extends DefaultHandler {
+        private final List<ValidationError> schemaErrors = new ArrayList<>();
+        private final Deque<String> path = new ArrayDeque<>();
+        private final List<String[]> pendingPrefixes = new ArrayList<>();
+        private final DOMResult dom = new DOMResult();
+        private Locator locator;
+        private ValidatorHandler validator;
+        private DocumentType type;
+
+        @Override
+        public void setDocumentLocator(Locator locator) {
+            this.locator = locator;
+        }
+
+        @Override
+        public void startPrefixMapping(String prefix, String uri) throws SAXException {
+            if (validator == null) {
+                pendingPrefixes.add(new String[] {prefix, uri});
+            } else {
+                validator.startPrefixMapping(prefix, uri);
+            }
+        }
+
+        @Override
+        public void endPrefixMapping(String prefix) throws SAXException {
+            validator.endPrefixMapping(prefix);
+        }
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
+            if (validator == null) {
+                start(new QName(uri, localName));
+            }
+            path.addLast(localName);
+            if (path.size() > maxDepth) {
+                throw new StopReading(new ValidationError(PARSE, "PARSE-TOO-DEEP",
+                        "Elements are nested deeper than " + maxDepth + " levels.", positive(locator.getLineNumber()),
+                        positive(locator.getColumnNumber()), currentPath()));
+            }
+            validator.startElement(uri, localName, qName, atts);
+        }
+
+        private void start(QName root) throws SAXException {
+            type = catalogue.byRoot(root).orElseThrow(() -> new StopReading(new ValidationError(SCHEMA, "DOC-UNKNOWN-TYPE",
+                    "The root element " + root + " is not a document type the gateway accepts.", positive(locator.getLineNumber()),
+                    positive(locator.getColumnNumber()), "/" + root.getLocalPart())));
+            TransformerHandler domBuilder;
+            try {
+                domBuilder = transformers.newTransformerHandler();
+            } catch (TransformerConfigurationException e) {
+                throw new SAXException(e);
+            }
+            domBuilder.setResult(dom);
+            validator = type.schema().newValidatorHandler();
+            validator.setErrorHandler(new SchemaErrors());
+            validator.setContentHandler(domBuilder);
+            validator.setDocumentLocator(locator);
+            validator.startDocument();
+            for (String[] p : pendingPrefixes) {
+                validator.startPrefixMapping(p[0], p[1]);
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) throws SAXException {
+            validator.endElement(uri, localName, qName);
+            path.removeLast();
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) throws SAXException {
+            validator.characters(ch, start, length);
+        }
+
+        @Override
+        public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
+            validator.ignorableWhitespace(ch, start, length);
+        }
+
+        @Override
+        public void processingInstruction(String target, String data) throws SAXException {
+            if (validator != null) {
+                validator.processingInstruction(target, data);
+            }
+        }
+
+        @Override
+        public void endDocument() throws SAXException {
+            if (validator != null) {
+                validator.endDocument();
+            }
+        }
+
+        @Override
+        public void warning(SAXParseException e) {
+            // parser warnings do not make a document invalid
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        private String currentPath() {
+            return "/" + String.join("/", path);
+        }
+
+        /** Collects every schema error, with the path of the element being validated. */
+        private final class SchemaErrors implements ErrorHandler {
+            @Override
+            public void warning(SAXParseException e) {
+                // not an error
+            }
+
+            @Override
+            public void error(SAXParseException e) {
+                String key = XsdMessages.key(e.getMessage());
+                schemaErrors.add(new ValidationError(SCHEMA, "XSD-" + key, XsdMessages.message(key, e.getMessage()),
+                        positive(e.getLineNumber()), positive(e.getColumnNumber()), currentPath()));
+            }
+
+            @Override
+            public void fatalError(SAXParseException e) throws SAXException {
+                error(e);
+                throw new StopReading(schemaErrors.get(schemaErrors.size() - 1));
+            }
+        }
+    }
+
+}
