@@ -1,0 +1,154 @@
+package nl.schakel;
+
+import nl.schakel.broker.EmbeddedBroker;
+import nl.schakel.delivery.Outbox;
+import nl.schakel.directory.Directory;
+import nl.schakel.directory.Institution;
+import nl.schakel.health.BrokerHealthCheck;
+import nl.schakel.intake.InboxFiles;
+import nl.schakel.intake.Intake;
+import nl.schakel.intake.Quarantine;
+import nl.schakel.intake.Receipts;
+import nl.schakel.validation.DocumentCatalogue;
+import nl.schakel.validation.MessageValidator;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Wires the gateway once: data folders, directory, document catalogue, validator, the broker
+ * (embedded by default) and one pooled JMS connection factory. All settings are schakel.* keys.
+ */
+public class GatewayConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent props = context.getPropertiesComponent();
+        Path dataDir = Path.of(setting(props, "schakel.data-dir")).toAbsolutePath().normalize();
+        // routes use the absolute folder, whatever directory the gateway was started from
+        props.addOverrideProperty("schakel.data-dir", dataDir.toString());
+        int maxBytes = Integer.parseInt(setting(props, "schakel.max-message-bytes"));
+        int maxDepth = Integer.parseInt(setting(props, "schakel.max-element-depth"));
+
+        Directory directory;
+        String directoryLocation = setting(props, "schakel.directory");
+        try (InputStream in = open(context, directoryLocation)) {
+            directory = Directory.read(in, directoryLocation);
+        }
+        DocumentCatalogue catalogue = DocumentCatalogue.load(locate(context, setting(props, "schakel.catalogue")));
+
+        for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
+            Files.createDirectories(dataDir.resolve("inbox").resolve(i.code()));
+            Files.createDirectories(dataDir.resolve("outbox").resolve(i.code()));
+        }
+
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setMaxConnections(Integer.parseInt(setting(props, "schakel.broker.max-connections")));
+        if (Boolean.parseBoolean(setting(props, "schakel.broker.embedded"))) {
+            String password = randomSecret();
+            EmbeddedBroker broker = new EmbeddedBroker(dataDir.resolve("broker"), Integer.parseInt(setting(props, "schakel.broker.in-vm-id")),
+                    "schakel-gateway", password,
+                    Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts")),
+                    Long.parseLong(setting(props, "schakel.broker.redelivery-delay-ms")));
+            broker.start();
+            context.addService(broker, true, true);
+            context.getRegistry().bind("broker", broker);
+            HealthCheckRegistry health = HealthCheckRegistry.get(context);
+            if (health != null) {
+                health.register(new BrokerHealthCheck(broker));
+            }
+            pool.setConnectionFactory(new ActiveMQConnectionFactory(broker.inVmUrl(), "schakel-gateway", password));
+        } else {
+            pool.setConnectionFactory(new ActiveMQConnectionFactory(setting(props, "schakel.broker.url"),
+                    props.resolveProperty("schakel.broker.user").orElse(null),
+                    props.resolveProperty("schakel.broker.password").orElse(null)));
+        }
+        // the pool closes before the broker stops: services stop in reverse order
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                pool.stop();
+            }
+        }, true, true);
+
+        JmsComponent jms = JmsComponent.jmsComponent(pool);
+        context.addComponent("jms", jms);
+
+        MessageValidator validator = new MessageValidator(catalogue, directory, maxBytes, maxDepth);
+        context.getRegistry().bind("directory", directory);
+        context.getRegistry().bind("catalogue", catalogue);
+        context.getRegistry().bind("intake", new Intake(validator));
+        context.getRegistry().bind("receipts", new Receipts());
+        context.getRegistry().bind("inboxFiles", new InboxFiles(directory));
+        context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine")));
+        context.getRegistry().bind("outbox", new Outbox(directory, maxBytes, maxDepth));
+
+        // one delivery route per file-channel institution, from the template in routes/delivery-file.camel.yaml
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // routes are added once the context has fully started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
+                    ctx.addRouteFromTemplate("delivery-file-" + i.code(), "delivery-file", Map.of("code", i.code()));
+                }
+                LOG.info("Schakel is ready. Data folder: {}", dataDir);
+                for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
+                    LOG.info("  {} {} ({}, {}): drop files into {}  -  deliveries in {}", i.code(), i.kind().value(), i.region(),
+                            i.name(), dataDir.resolve("inbox").resolve(i.code()), dataDir.resolve("outbox").resolve(i.code()));
+                }
+            }
+        });
+    }
+
+    private static String setting(PropertiesComponent props, String key) {
+        return props.resolveProperty(key).orElseThrow(() -> new IllegalArgumentException("missing setting " + key));
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A location is classpath:... or a file path. */
+    private static URL locate(CamelContext context, String location) throws IOException {
+        if (location.startsWith("classpath:")) {
+            URL url = context.getClassResolver().loadResourceAsURL(location.substring("classpath:".length()));
+            if (url == null) {
+                throw new IOException("not on the classpath: " + location);
+            }
+            return url;
+        }
+        Path file = Path.of(location.startsWith("file:") ? location.substring(5) : location);
+        if (!Files.isReadable(file)) {
+            throw new IOException("cannot read " + file.toAbsolutePath());
+        }
+        return file.toUri().toURL();
+    }
+
+    private static InputStream open(CamelContext context, String location) throws IOException {
+        return locate(context, location).openStream();
+    }
+}

@@ -1,0 +1,24 @@
+package nl.schakel.intake;
+
+/** Message headers (and JMS properties) the gateway sets. They carry codes and ids only. */
+public final class Headers {
+    /** Kind of message: dossier, receipt. */
+    public static final String TYPE = "schakelType";
+    public static final String CHANNEL_OWNER = "schakelChannelOwner";
+    /** accepted, rejected or duplicate. */
+    public static final String OUTCOME = "schakelOutcome";
+    public static final String DOCUMENT_TYPE = "schakelDocumentType";
+    public static final String MESSAGE_ID = "schakelMessageId";
+    public static final String SENDER = "schakelSender";
+    public static final String RECEIVER = "schakelReceiver";
+    public static final String TRANSITION_KIND = "schakelTransitionKind";
+    /** For a receipt: the message id it is about. */
+    public static final String REFERS_TO = "schakelRefersTo";
+    public static final String RECEIPT_ID = "schakelReceiptId";
+    /** Artemis duplicate detection. */
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    public static final String VERDICT = "schakelVerdict";
+
+    private Headers() {
+    }
+}

@@ -1,0 +1,42 @@
+package nl.schakel.intake;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Keeps a rejected file for the operator: moved from the inbox to
+ * {@code <data-dir>/quarantine/<code>/}, with its receipt beside it.
+ */
+public final class Quarantine {
+    private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+    private final Path root;
+
+    public Quarantine(Path root) {
+        this.root = root;
+    }
+
+    public void keep(Exchange exchange) throws IOException {
+        Path original = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class));
+        String owner = exchange.getIn().getHeader(Headers.CHANNEL_OWNER, String.class);
+        Path folder = Files.createDirectories(root.resolve(owner));
+        String name = LocalDateTime.now().format(STAMP) + "-" + original.getFileName();
+        // receipt first: a crash in between leaves the original in the inbox, to be handled again
+        Path receipt = folder.resolve(name + ".receipt.xml");
+        Path temp = folder.resolve("." + name + ".receipt.tmp");
+        Files.write(temp, exchange.getIn().getBody(byte[].class));
+        Files.move(temp, receipt, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(original, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // the file name is the sender's and may name a pupil: log the receipt id instead
+        LOG.info("Quarantined a rejected file from inbox {} with receipt {}", owner,
+                exchange.getIn().getHeader(Headers.RECEIPT_ID, String.class));
+    }
+}

@@ -1,0 +1,110 @@
+package nl.schakel.gateway;
+
+import nl.schakel.GatewayConfiguration;
+import nl.schakel.broker.EmbeddedBroker;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs the gateway through Camel Main with the production routes and properties, a real
+ * embedded Artemis broker and a data folder of its own; only the folders and ports differ.
+ */
+abstract class GatewayTestSupport extends CamelMainTestSupport {
+    static final Path EXAMPLES = Path.of("schemas/examples");
+    private static final AtomicInteger IN_VM_IDS = new AtomicInteger(100);
+
+    protected Path dataDir;
+    protected int managementPort;
+
+    @Override
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
+        try {
+            dataDir = Files.createTempDirectory("schakel-test-");
+            try (ServerSocket socket = new ServerSocket(0)) {
+                managementPort = socket.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Properties overrides = new Properties();
+        overrides.put("schakel.data-dir", dataDir.toString());
+        overrides.put("schakel.broker.in-vm-id", String.valueOf(IN_VM_IDS.incrementAndGet()));
+        overrides.put("camel.management.port", String.valueOf(managementPort));
+        overrides.put("schakel.file.poll-delay-ms", "100");
+        overrides.put("schakel.file.min-age-ms", "300");
+        overrides.putAll(extraProperties());
+        configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
+    }
+
+    /** Further property overrides for a test class. */
+    protected Properties extraProperties() {
+        return new Properties();
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(GatewayConfiguration.class);
+    }
+
+    protected EmbeddedBroker broker() {
+        return context.getRegistry().lookupByNameAndType("broker", EmbeddedBroker.class);
+    }
+
+    protected Path inbox(String code) {
+        return dataDir.resolve("inbox").resolve(code);
+    }
+
+    protected Path outbox(String code) {
+        return dataDir.resolve("outbox").resolve(code);
+    }
+
+    protected Path quarantine(String code) {
+        return dataDir.resolve("quarantine").resolve(code);
+    }
+
+    /** Drops a file the way a school system should: written beside, then renamed in. */
+    protected void drop(String code, String name, byte[] content) throws IOException {
+        Path temp = inbox(code).resolve("." + name + ".part");
+        Files.write(temp, content);
+        Files.move(temp, inbox(code).resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    protected static List<Path> files(Path folder, String glob) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(p -> p.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName())).sorted().toList();
+        }
+    }
+
+    protected static List<Path> awaitFiles(Path folder, String glob, int count) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> files(folder, glob), l -> l.size() >= count);
+    }
+
+    protected static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
