@@ -1,0 +1,112 @@
+package nl.schakel.gateway;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** No name, birth date, PGN or free text of a dossier in the log or in a receipt. */
+class PrivacyTest extends GatewayTestSupport {
+    private static final Pattern PERSONAL = Pattern.compile(
+            "<(givenNames|familyName|familyNamePrefix|birthDate|pgn|description|title)>([^<]+)</");
+    private final StringWriter captured = new StringWriter();
+    private WriterAppender appender;
+
+    @BeforeEach
+    void captureLog() {
+        LoggerContext logs = (LoggerContext) LogManager.getContext(false);
+        Configuration config = logs.getConfiguration();
+        appender = WriterAppender.createAppender(PatternLayout.newBuilder().withPattern("%m %throwable%n").withConfiguration(config).build(),
+                null, captured, "privacy-capture", false, true);
+        appender.start();
+        config.addAppender(appender);
+        config.getRootLogger().addAppender(appender, null, null);
+        logs.updateLoggers();
+    }
+
+    @AfterEach
+    void stopCapture() {
+        LoggerContext logs = (LoggerContext) LogManager.getContext(false);
+        logs.getConfiguration().getRootLogger().removeAppender("privacy-capture");
+        logs.updateLoggers();
+        appender.stop();
+    }
+
+    @Test
+    void personal_values_of_the_examples_appear_in_no_log_line_and_no_receipt() throws Exception {
+        Set<String> personal = new LinkedHashSet<>();
+        List<Path> valid;
+        try (Stream<Path> s = Files.list(EXAMPLES)) {
+            valid = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path file : valid) {
+            String text = Files.readString(file);
+            personal.addAll(values(text));
+            String sender = text.substring(text.indexOf("<c:code>") + 8, text.indexOf("<c:code>") + 14);
+            drop(sender, file.getFileName().toString(), text.getBytes(StandardCharsets.UTF_8));
+            // and once more: a duplicate takes another path through the broker
+            awaitFiles(outbox(sender), "receipt-*", 1);
+            drop(sender, "again-" + file.getFileName(), text.getBytes(StandardCharsets.UTF_8));
+        }
+        List<Path> invalid;
+        try (Stream<Path> s = Files.list(EXAMPLES.resolve("invalid"))) {
+            invalid = s.sorted().toList();
+        }
+        for (Path file : invalid) {
+            byte[] bytes = Files.readAllBytes(file);
+            personal.addAll(values(new String(bytes, StandardCharsets.UTF_8)));
+            drop("30AA00", file.getFileName().toString(), bytes);
+        }
+        // the billion-laughs file would otherwise contribute "lol"
+        personal.removeIf(v -> v.length() < 5);
+        assertThat(personal).hasSizeGreaterThan(20).contains("Samira Fictief", "2012-05-14", "999990019");
+
+        // 30AA00 sent isk-to-vo and isk-to-mbo twice each, and every invalid file
+        List<Path> receipts = awaitFiles(outbox("30AA00"), "receipt-*", 4 + invalid.size());
+        awaitFiles(outbox("32AA00"), "receipt-*", 2);
+        awaitFiles(outbox("33AA00"), "receipt-*", 2);
+
+        StringBuilder allReceipts = new StringBuilder();
+        for (String code : List.of("30AA00", "32AA00", "33AA00")) {
+            for (Path r : files(outbox(code), "receipt-*")) {
+                allReceipts.append(read(r));
+            }
+        }
+        for (Path r : files(quarantine("30AA00"), "*.receipt.xml")) {
+            allReceipts.append(read(r));
+        }
+        String log = captured.toString();
+        assertThat(log).contains("Receipt R-", "Rejected message");
+        assertThat(receipts).isNotEmpty();
+        for (String value : personal) {
+            assertThat(log).as("log").doesNotContain(value);
+            assertThat(allReceipts.toString()).as("receipts").doesNotContain(value);
+        }
+    }
+
+    private static Set<String> values(String xml) {
+        Set<String> values = new LinkedHashSet<>();
+        Matcher m = PERSONAL.matcher(xml);
+        while (m.find()) {
+            values.add(m.group(2).trim());
+        }
+        return values;
+    }
+}
