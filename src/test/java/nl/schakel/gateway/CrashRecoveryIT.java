@@ -1,0 +1,137 @@
+package nl.schakel.gateway;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kills the packaged gateway (SIGKILL) while a batch of dossiers is in flight, starts it again
+ * on the same data folder, and proves every dossier is delivered exactly once.
+ */
+class CrashRecoveryIT {
+    private static final int DOSSIERS = 60;
+    @TempDir
+    Path dataDir;
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void every_dossier_is_delivered_exactly_once_after_the_gateway_is_killed_mid_batch() throws Exception {
+        int port = freePort();
+        Process first = start(port, "run-1.log");
+        awaitHealthy(port);
+
+        String template = Files.readString(Path.of("schemas/examples/isk-to-vo.xml"));
+        Set<String> ids = new TreeSet<>();
+        Path inbox = dataDir.resolve("inbox/30AA00");
+        for (int i = 1; i <= DOSSIERS; i++) {
+            String id = String.format("ISK30AA-CRASH-%03d", i);
+            ids.add(id);
+            Path temp = inbox.resolve("." + id + ".part");
+            Files.writeString(temp, template.replace("ISK30AA-2026-0001", id), StandardCharsets.UTF_8);
+            Files.move(temp, inbox.resolve(id + ".xml"), StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path outbox = dataDir.resolve("outbox/30AB00");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> dossiers(outbox).size() >= 5);
+        first.destroyForcibly().waitFor();
+        int deliveredBeforeCrash = dossiers(outbox).size();
+        assertThat(deliveredBeforeCrash).as("the kill came while the batch was in flight").isLessThan(DOSSIERS);
+
+        start(port, "run-2.log");
+        awaitHealthy(port);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> dossiers(outbox).size() >= DOSSIERS && inboxEmpty(inbox));
+        // receipts too: every message id has its receipt (ACCEPTED, or DUPLICATE when the crash came between send and file delete)
+        Path senderOutbox = dataDir.resolve("outbox/30AA00");
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiptIds(senderOutbox).containsAll(ids));
+
+        Set<String> delivered = dossiers(outbox).stream()
+                .map(name -> name.substring("dossier-30AA00-".length(), name.length() - ".xml".length()))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(delivered).isEqualTo(ids);
+        for (String id : ids) {
+            assertThat(Files.readString(outbox.resolve("dossier-30AA00-" + id + ".xml"))).isEqualTo(template.replace("ISK30AA-2026-0001", id));
+        }
+        assertThat(dataDir.resolve("quarantine")).doesNotExist();
+        // no file half-written under its temporary name
+        try (Stream<Path> s = Files.list(outbox)) {
+            assertThat(s.map(p -> p.getFileName().toString())).allMatch(n -> n.startsWith("dossier-"));
+        }
+    }
+
+    private Process start(int port, String log) throws IOException {
+        Path jar = Path.of(System.getProperty("schakel.jar", "target/schakel-gateway.jar"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-Dschakel.data-dir=" + dataDir,
+                "-Dcamel.management.port=" + port,
+                "-Dschakel.file.poll-delay-ms=50",
+                "-Dschakel.file.min-age-ms=200",
+                "-jar", jar.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target").resolve("crash-" + log).toFile())
+                .start();
+        started.add(p);
+        return p;
+    }
+
+    private static void awaitHealthy(int port) {
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"UP\""));
+    }
+
+    private static List<String> dossiers(Path outbox) throws IOException {
+        if (!Files.isDirectory(outbox)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(outbox)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("dossier-") && n.endsWith(".xml")).toList();
+        }
+    }
+
+    private static Set<String> receiptIds(Path outbox) throws IOException {
+        try (Stream<Path> s = Files.list(outbox)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("receipt-ISK30AA-CRASH-"))
+                    .map(n -> n.substring("receipt-".length(), "receipt-ISK30AA-CRASH-000".length())).collect(Collectors.toSet());
+        }
+    }
+
+    private static boolean inboxEmpty(Path inbox) throws IOException {
+        try (Stream<Path> s = Files.list(inbox)) {
+            return s.noneMatch(p -> p.getFileName().toString().endsWith(".xml"));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
