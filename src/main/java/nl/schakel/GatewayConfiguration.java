@@ -18,6 +18,7 @@ import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
@@ -100,6 +101,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("inboxFiles", new InboxFiles(directory));
         context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine")));
         context.getRegistry().bind("outbox", new Outbox(directory, maxBytes, maxDepth));
+        // durable records of accepted and delivered message ids (until the ledger takes this over)
+        Path state = Files.createDirectories(dataDir.resolve("state"));
+        int remembered = Integer.parseInt(setting(props, "schakel.idempotency.remembered-ids"));
+        context.getRegistry().bind("acceptedMessages", FileIdempotentRepository.fileIdempotentRepository(
+                state.resolve("accepted-ids.txt").toFile(), remembered, 64L * 1024 * 1024));
+        context.getRegistry().bind("deliveredMessages", FileIdempotentRepository.fileIdempotentRepository(
+                state.resolve("delivered-ids.txt").toFile(), remembered, 64L * 1024 * 1024));
 
         // one delivery route per file-channel institution, from the template in routes/delivery-file.camel.yaml
         context.addStartupListener(new ExtendedStartupListener() {
