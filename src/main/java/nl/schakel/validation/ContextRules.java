@@ -23,7 +23,9 @@ final class ContextRules {
         String sender = fields.get("sender");
         String receiver = fields.get("receiver");
         if (sender == null || receiver == null) {
-            return errors; // the schema stage has reported the missing parties
+            errors.add(ValidationError.at(CONTEXT, "CTX-PARTIES-UNREADABLE",
+                    "The gateway cannot read both a sender and a receiver institution code from this document, so it cannot route it."));
+            return errors;
         }
         if (channelOwner != null && !channelOwner.equals(sender)) {
             errors.add(ValidationError.atPath(CONTEXT, "CTX-SENDER-NOT-CHANNEL-OWNER",
