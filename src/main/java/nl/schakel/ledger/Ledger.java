@@ -1,0 +1,429 @@
+package nl.schakel.ledger;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The transfer ledger: where each transfer is, the claims that make delivery exactly once, and
+ * anonymous flow figures. Plain JDBC on H2 or PostgreSQL; schema by Flyway (db/ledger).
+ * It stores codes and ids only.
+ */
+public final class Ledger {
+    /** Cells of the flow figures under this count are shown as "<5". */
+    public static final int SMALLEST_SHOWN_COUNT = 5;
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private volatile boolean migrated;
+    private volatile String problem = "not checked yet";
+
+    public Ledger(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** Applies pending migrations; returns how many were applied. */
+    public synchronized int migrate() {
+        MigrateResult result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/ledger")
+                .table("ledger_schema_history")
+                .load()
+                .migrate();
+        migrated = true;
+        return result.migrationsExecuted;
+    }
+
+    /** Checks the database (migrating first when needed) and remembers the outcome. */
+    public boolean check() {
+        try {
+            if (!migrated) {
+                migrate();
+            }
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.setQueryTimeout(5);
+                s.execute("SELECT 1");
+            }
+            problem = null;
+            return true;
+        } catch (Exception e) {
+            problem = describe(e);
+            return false;
+        }
+    }
+
+    public boolean isAvailable() {
+        return problem == null;
+    }
+
+    /** Why the ledger is unavailable, or empty. */
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    /** Records a submission and the outcome of validation: RECEIVED, then ACCEPTED or REJECTED. */
+    public void recordIntake(Transfer t, List<String> errorCodes) {
+        OffsetDateTime now = now();
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO transfer (transfer_id, message_id, sender, receiver, sender_kind, receiver_kind, sender_region,
+                      receiver_region, document_type, transition_kind, channel, channel_owner, size_bytes, status, received_at,
+                      received_month, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""")) {
+                ps.setString(1, t.transferId());
+                ps.setString(2, t.messageId());
+                ps.setString(3, t.sender());
+                ps.setString(4, t.receiver());
+                ps.setString(5, t.senderKind());
+                ps.setString(6, t.receiverKind());
+                ps.setString(7, t.senderRegion());
+                ps.setString(8, t.receiverRegion());
+                ps.setString(9, t.documentType());
+                ps.setString(10, t.transitionKind());
+                ps.setString(11, t.channel());
+                ps.setString(12, t.channelOwner());
+                if (t.sizeBytes() == null) {
+                    ps.setNull(13, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(13, t.sizeBytes());
+                }
+                ps.setString(14, t.status().name());
+                ps.setObject(15, now);
+                ps.setString(16, YearMonth.from(now).toString());
+                ps.setObject(17, now);
+                ps.executeUpdate();
+            }
+            event(c, t.transferId(), Status.RECEIVED, null, now);
+            event(c, t.transferId(), t.status(), errorCodes.isEmpty() ? null : String.join(" ", errorCodes), now);
+            return null;
+        });
+    }
+
+    /** The outcome of claiming a sender's message id before it is sent. */
+    public record Claim(Kind kind, String originalTransferId) {
+        public enum Kind {
+            /** First time: send it. */
+            NEW,
+            /** Claimed before but the send was not confirmed (a crash in between): send it again, the broker filters a repeat. */
+            UNCONFIRMED,
+            /** Sent before: a duplicate. */
+            SENT
+        }
+    }
+
+    public Claim claim(String sender, String messageId, String transferId) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO accepted_message (sender, message_id, transfer_id, state, claimed_at) VALUES (?,?,?,'CLAIMED',?)")) {
+                ps.setString(1, sender);
+                ps.setString(2, messageId);
+                ps.setString(3, transferId);
+                ps.setObject(4, now());
+                ps.executeUpdate();
+                return new Claim(Claim.Kind.NEW, transferId);
+            } catch (SQLException e) {
+                if (!isConstraintViolation(e)) {
+                    throw e;
+                }
+                c.rollback();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, transfer_id FROM accepted_message WHERE sender = ? AND message_id = ?")) {
+                ps.setString(1, sender);
+                ps.setString(2, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Claim("SENT".equals(rs.getString(1)) ? Claim.Kind.SENT : Claim.Kind.UNCONFIRMED, rs.getString(2));
+                }
+            }
+        });
+    }
+
+    /** The broker took the message: the claim is confirmed and the transfer QUEUED on the receiver's queue. */
+    public void markQueued(String sender, String messageId, String transferId, String queue) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?")) {
+                ps.setString(1, sender);
+                ps.setString(2, messageId);
+                ps.executeUpdate();
+            }
+            step(c, transferId, Status.QUEUED, queue);
+            return null;
+        });
+    }
+
+    public void markDuplicate(String transferId, String originalTransferId) {
+        inTransaction(c -> {
+            step(c, transferId, Status.DUPLICATE, "original " + originalTransferId);
+            return null;
+        });
+    }
+
+    /** Adds a step to the timeline of an existing transfer (picked up, acknowledged, follow-up...). */
+    public void record(String transferId, Status status, String detail) {
+        inTransaction(c -> {
+            step(c, transferId, status, detail);
+            return null;
+        });
+    }
+
+    public Optional<Transfer> find(String transferId) {
+        return query("SELECT * FROM transfer WHERE transfer_id = ?", List.<Object>of(transferId)).stream().findFirst();
+    }
+
+    /** Every submission with this message id, newest first (a rejected attempt and its corrected resend, say). */
+    public List<Transfer> findByMessageId(String messageId) {
+        return query("SELECT * FROM transfer WHERE message_id = ? ORDER BY received_at DESC, transfer_id", List.<Object>of(messageId));
+    }
+
+    public List<TransferEvent> timeline(String transferId) {
+        return inTransaction(c -> {
+            List<TransferEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, at, detail FROM transfer_event WHERE transfer_id = ? ORDER BY event_id")) {
+                ps.setString(1, transferId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new TransferEvent(Status.valueOf(rs.getString(1)), rs.getObject(2, OffsetDateTime.class), rs.getString(3)));
+                    }
+                }
+            }
+            return events;
+        });
+    }
+
+    public Page<Transfer> list(TransferQuery q, int page, int size) {
+        if (page < 0 || size < 1 || size > 1000) {
+            throw new IllegalArgumentException("page from 0, size 1 to 1000");
+        }
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.status() != null) {
+            where.append(" AND status = ?");
+            args.add(q.status().name());
+        }
+        if (q.sender() != null) {
+            where.append(" AND sender = ?");
+            args.add(q.sender());
+        }
+        if (q.receiver() != null) {
+            where.append(" AND receiver = ?");
+            args.add(q.receiver());
+        }
+        if (q.from() != null) {
+            where.append(" AND received_at >= ?");
+            args.add(q.from());
+        }
+        if (q.until() != null) {
+            where.append(" AND received_at < ?");
+            args.add(q.until());
+        }
+        long total = inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM transfer" + where)) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(size);
+        pageArgs.add((long) page * size);
+        List<Transfer> items = query("SELECT * FROM transfer" + where + " ORDER BY received_at DESC, transfer_id LIMIT ? OFFSET ?", pageArgs);
+        return new Page<>(items, page, size, total);
+    }
+
+    /** Anonymous counts per month, region and kind on both sides, and outcome; cells under 5 shown as "<5". */
+    public List<FlowFigure> flowFigures(YearMonth from, YearMonth to) {
+        return inTransaction(c -> {
+            List<FlowFigure> figures = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT received_month, from_region, from_kind, to_region, to_kind, outcome, COUNT(*) FROM (
+                      SELECT received_month,
+                             COALESCE(sender_region, 'unknown') AS from_region, COALESCE(sender_kind, '?') AS from_kind,
+                             COALESCE(receiver_region, 'unknown') AS to_region, COALESCE(receiver_kind, '?') AS to_kind,
+                             CASE WHEN status IN ('REJECTED', 'DUPLICATE', 'DECLINED') THEN status ELSE 'ACCEPTED' END AS outcome
+                      FROM transfer WHERE received_month >= ? AND received_month <= ?) t
+                    GROUP BY received_month, from_region, from_kind, to_region, to_kind, outcome
+                    ORDER BY received_month, from_region, from_kind, to_region, to_kind, outcome""")) {
+                ps.setString(1, from.toString());
+                ps.setString(2, to.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long n = rs.getLong(7);
+                        figures.add(new FlowFigure(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), n < SMALLEST_SHOWN_COUNT ? "<" + SMALLEST_SHOWN_COUNT : Long.toString(n)));
+                    }
+                }
+            }
+            return figures;
+        });
+    }
+
+    /** Deletes ledger rows, claims and delivery records older than the cutoff; returns the transfers deleted. */
+    public int purgeOlderThan(OffsetDateTime cutoff) {
+        return inTransaction(c -> {
+            int deleted;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM transfer_event WHERE transfer_id IN (SELECT transfer_id FROM transfer WHERE received_at < ?)")) {
+                ps.setObject(1, cutoff);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM transfer WHERE received_at < ?")) {
+                ps.setObject(1, cutoff);
+                deleted = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM accepted_message WHERE claimed_at < ?")) {
+                ps.setObject(1, cutoff);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM delivered_message WHERE delivered_at < ?")) {
+                ps.setObject(1, cutoff);
+                ps.executeUpdate();
+            }
+            return deleted;
+        });
+    }
+
+    /** Records a delivery key once; false when it was recorded before. */
+    boolean addDelivery(String key) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivered_message (delivery_key, delivered_at) VALUES (?, ?)")) {
+                ps.setString(1, key);
+                ps.setObject(2, now());
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (isConstraintViolation(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    boolean hasDelivery(String key) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM delivered_message WHERE delivery_key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    boolean removeDelivery(String key) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM delivered_message WHERE delivery_key = ?")) {
+                ps.setString(1, key);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private void step(Connection c, String transferId, Status status, String detail) throws SQLException {
+        OffsetDateTime now = now();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE transfer SET status = ?, updated_at = ? WHERE transfer_id = ?")) {
+            ps.setString(1, status.name());
+            ps.setObject(2, now);
+            ps.setString(3, transferId);
+            if (ps.executeUpdate() == 0) {
+                return; // purged by retention, or recorded before the ledger existed
+            }
+        }
+        event(c, transferId, status, detail, now);
+    }
+
+    private static void event(Connection c, String transferId, Status status, String detail, OffsetDateTime at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO transfer_event (transfer_id, status, at, detail) VALUES (?,?,?,?)")) {
+            ps.setString(1, transferId);
+            ps.setString(2, status.name());
+            ps.setObject(3, at);
+            ps.setString(4, detail);
+            ps.executeUpdate();
+        }
+    }
+
+    private List<Transfer> query(String sql, List<Object> args) {
+        return inTransaction(c -> {
+            List<Transfer> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long size = rs.getLong("size_bytes");
+                        result.add(new Transfer(rs.getString("transfer_id"), rs.getString("message_id"), rs.getString("sender"),
+                                rs.getString("receiver"), rs.getString("sender_kind"), rs.getString("receiver_kind"),
+                                rs.getString("sender_region"), rs.getString("receiver_region"), rs.getString("document_type"),
+                                rs.getString("transition_kind"), rs.getString("channel"), rs.getString("channel_owner"),
+                                rs.wasNull() ? null : size, Status.valueOf(rs.getString("status")),
+                                rs.getObject("received_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class)));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (isConstraintViolation(e) || "42".equals(state(e))) {
+                throw new IllegalStateException("ledger statement failed: " + e.getSQLState(), e);
+            }
+            problem = describe(e);
+            throw new LedgerUnavailableException("the ledger database is unavailable: " + problem, e);
+        }
+    }
+
+    private static boolean isConstraintViolation(SQLException e) {
+        return "23".equals(state(e));
+    }
+
+    private static String state(SQLException e) {
+        return e.getSQLState() == null || e.getSQLState().length() < 2 ? "" : e.getSQLState().substring(0, 2);
+    }
+
+    private static String describe(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,210 @@
+package nl.schakel.ledger;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ledger suite; it runs against H2 and against a real PostgreSQL server. */
+abstract class LedgerContract {
+    /** A clock the tests move forward. */
+    static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-11-02T09:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    protected final TestClock clock = new TestClock();
+    protected DataSource dataSource;
+    protected Ledger ledger;
+
+    /** A new, empty database for each test. */
+    protected abstract DataSource freshDatabase() throws Exception;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dataSource = freshDatabase();
+        ledger = new Ledger(dataSource, clock);
+        assertThat(ledger.check()).isTrue();
+    }
+
+    static Transfer accepted(String id, String sender, String messageId, String receiver) {
+        return new Transfer(id, messageId, sender, receiver, "ISK", "VO", "Nijmegen", "Nijmegen", "transfer-dossier-v1",
+                "ISK_TO_VO", "file", sender, 8000L, Status.ACCEPTED, null, null);
+    }
+
+    static Transfer rejected(String id, String sender, String messageId) {
+        return new Transfer(id, messageId, sender, null, null, null, "Nijmegen", null, null, null, "file", sender, 100L,
+                Status.REJECTED, null, null);
+    }
+
+    @Test
+    void keeps_one_row_per_transfer_and_its_timeline_in_order() {
+        ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
+        assertThat(ledger.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00");
+        ledger.record("R-1", Status.PICKED_UP, "file outbox/30AB00");
+        ledger.record("R-1", Status.ACKNOWLEDGED, "ACCEPTED");
+
+        Transfer t = ledger.find("R-1").orElseThrow();
+        assertThat(t.status()).isEqualTo(Status.ACKNOWLEDGED);
+        assertThat(t.receiverRegion()).isEqualTo("Nijmegen");
+        assertThat(t.sizeBytes()).isEqualTo(8000L);
+        assertThat(ledger.timeline("R-1")).extracting(TransferEvent::status)
+                .containsExactly(Status.RECEIVED, Status.ACCEPTED, Status.QUEUED, Status.PICKED_UP, Status.ACKNOWLEDGED);
+        assertThat(ledger.findByMessageId("M-1")).extracting(Transfer::transferId).containsExactly("R-1");
+    }
+
+    @Test
+    void a_rejection_keeps_its_error_codes() {
+        ledger.recordIntake(rejected("R-2", "30AA00", null), List.of("PARSE-MALFORMED", "XSD-cvc-pattern-valid"));
+        assertThat(ledger.timeline("R-2")).last().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(Status.REJECTED);
+            assertThat(e.detail()).isEqualTo("PARSE-MALFORMED XSD-cvc-pattern-valid");
+        });
+    }
+
+    @Test
+    void a_sent_message_id_is_a_duplicate_for_the_same_sender_only() {
+        ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
+        ledger.claim("30AA00", "M-1", "R-1");
+        ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00");
+
+        Ledger.Claim again = ledger.claim("30AA00", "M-1", "R-3");
+        assertThat(again.kind()).isEqualTo(Ledger.Claim.Kind.SENT);
+        assertThat(again.originalTransferId()).isEqualTo("R-1");
+        assertThat(ledger.claim("32AA00", "M-1", "R-4").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+    }
+
+    @Test
+    void a_claim_whose_send_was_never_confirmed_is_sent_again() {
+        ledger.claim("30AA00", "M-9", "R-9");
+        // the gateway died between the claim and the broker's confirmation
+        assertThat(ledger.claim("30AA00", "M-9", "R-10").kind()).isEqualTo(Ledger.Claim.Kind.UNCONFIRMED);
+    }
+
+    @Test
+    void a_rejected_attempt_does_not_block_its_corrected_resend() {
+        ledger.recordIntake(rejected("R-1", "30AA00", "M-1"), List.of("RULE-AGE-MBO"));
+        ledger.recordIntake(accepted("R-2", "30AA00", "M-1", "30AB00"), List.of());
+        assertThat(ledger.claim("30AA00", "M-1", "R-2").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        assertThat(ledger.findByMessageId("M-1")).hasSize(2);
+    }
+
+    @Test
+    void lists_by_status_sender_receiver_and_time_window_with_paging() {
+        for (int i = 0; i < 7; i++) {
+            ledger.recordIntake(accepted("R-A" + i, "30AA00", "A" + i, "30AB00"), List.of());
+            clock.now = clock.now.plus(Duration.ofMinutes(1));
+        }
+        OffsetDateTime middle = OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC);
+        for (int i = 0; i < 3; i++) {
+            ledger.recordIntake(accepted("R-B" + i, "32AA00", "B" + i, "32AB00"), List.of());
+            ledger.recordIntake(rejected("R-C" + i, "32AA00", null), List.of("PARSE-EMPTY"));
+            clock.now = clock.now.plus(Duration.ofMinutes(1));
+        }
+
+        Page<Transfer> first = ledger.list(TransferQuery.all().withSender("30AA00"), 0, 5);
+        assertThat(first.total()).isEqualTo(7);
+        assertThat(first.items()).hasSize(5).extracting(Transfer::transferId).startsWith("R-A6", "R-A5");
+        assertThat(ledger.list(TransferQuery.all().withSender("30AA00"), 1, 5).items()).extracting(Transfer::transferId).containsExactly("R-A1", "R-A0");
+        assertThat(ledger.list(TransferQuery.all().withStatus(Status.REJECTED), 0, 50).total()).isEqualTo(3);
+        assertThat(ledger.list(TransferQuery.all().withReceiver("32AB00"), 0, 50).total()).isEqualTo(3);
+        assertThat(ledger.list(TransferQuery.all().between(middle, middle.plusHours(1)), 0, 50).total()).isEqualTo(6);
+    }
+
+    @Test
+    void flow_figures_count_by_month_region_kind_and_outcome_and_suppress_counts_under_five() {
+        for (int i = 0; i < 6; i++) {
+            ledger.recordIntake(accepted("R-V" + i, "30AA00", "V" + i, "30AB00"), List.of());
+        }
+        for (int i = 0; i < 2; i++) {
+            ledger.recordIntake(new Transfer("R-M" + i, "M" + i, "30AA00", "30AC00", "ISK", "MBO", "Nijmegen", "Nijmegen",
+                    "transfer-dossier-v1", "ISK_TO_MBO", "file", "30AA00", 9000L, Status.ACCEPTED, null, null), List.of());
+        }
+        ledger.recordIntake(rejected("R-X", "30AA00", null), List.of("PARSE-EMPTY"));
+
+        List<FlowFigure> figures = ledger.flowFigures(YearMonth.of(2026, 11), YearMonth.of(2026, 11));
+        assertThat(figures).contains(
+                new FlowFigure("2026-11", "Nijmegen", "ISK", "Nijmegen", "VO", "ACCEPTED", "6"),
+                new FlowFigure("2026-11", "Nijmegen", "ISK", "Nijmegen", "MBO", "ACCEPTED", "<5"),
+                new FlowFigure("2026-11", "Nijmegen", "?", "unknown", "?", "REJECTED", "<5"));
+        assertThat(figures).allSatisfy(f -> assertThat(f.count()).matches("<5|[5-9]|[1-9][0-9]+"));
+        assertThat(ledger.flowFigures(YearMonth.of(2026, 12), YearMonth.of(2027, 1))).isEmpty();
+    }
+
+    @Test
+    void retention_deletes_rows_claims_and_deliveries_older_than_the_period_and_keeps_newer_ones() {
+        ledger.recordIntake(accepted("R-OLD", "30AA00", "OLD", "30AB00"), List.of());
+        ledger.claim("30AA00", "OLD", "R-OLD");
+        new LedgerIdempotentRepository(ledger).add("30AB00/dossier/30AA00/OLD");
+        clock.now = clock.now.plus(Duration.ofDays(800));
+        ledger.recordIntake(accepted("R-NEW", "30AA00", "NEW", "30AB00"), List.of());
+
+        int deleted = ledger.purgeOlderThan(OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC).minusYears(2));
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(ledger.find("R-OLD")).isEmpty();
+        assertThat(ledger.timeline("R-OLD")).isEmpty();
+        assertThat(ledger.find("R-NEW")).isPresent();
+        assertThat(ledger.claim("30AA00", "OLD", "R-X").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        assertThat(new LedgerIdempotentRepository(ledger).contains("30AB00/dossier/30AA00/OLD")).isFalse();
+    }
+
+    @Test
+    void a_delivery_is_recorded_once() {
+        LedgerIdempotentRepository delivered = new LedgerIdempotentRepository(ledger);
+        assertThat(delivered.add("30AB00/dossier/30AA00/M-1")).isTrue();
+        assertThat(delivered.add("30AB00/dossier/30AA00/M-1")).isFalse();
+        assertThat(delivered.contains("30AB00/dossier/30AA00/M-1")).isTrue();
+        assertThat(delivered.remove("30AB00/dossier/30AA00/M-1")).isTrue();
+        assertThat(delivered.contains("30AB00/dossier/30AA00/M-1")).isFalse();
+    }
+
+    @Test
+    void migrating_an_older_schema_keeps_its_rows_and_migrating_again_does_nothing() throws Exception {
+        DataSource older = freshDatabase();
+        Flyway.configure().dataSource(older).locations("classpath:db/ledger").table("ledger_schema_history").target("1").load().migrate();
+        try (Connection c = older.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO transfer (transfer_id, channel, status, received_at, received_month, updated_at) "
+                    + "VALUES ('R-V1', 'file', 'ACCEPTED', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00', '2026-10', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00')");
+        }
+        Ledger upgraded = new Ledger(older, clock);
+        assertThat(upgraded.migrate()).isEqualTo(1);
+        assertThat(upgraded.migrate()).isZero();
+        assertThat(upgraded.find("R-V1")).isPresent();
+        assertThat(upgraded.claim("30AA00", "M-1", "R-V1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        try (Connection c = older.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"ledger_schema_history\" WHERE \"success\" = TRUE")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+    }
+}
