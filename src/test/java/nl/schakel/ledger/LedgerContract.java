@@ -202,7 +202,7 @@ abstract class LedgerContract {
         assertThat(upgraded.find("R-V1")).isPresent();
         assertThat(upgraded.claim("30AA00", "M-1", "R-V1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
         try (Connection c = older.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"ledger_schema_history\" WHERE \"success\" = TRUE")) {
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"ledger_schema_history\" WHERE \"success\" = TRUE AND \"type\" = 'SQL'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);
         }
