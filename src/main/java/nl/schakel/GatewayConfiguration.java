@@ -5,7 +5,15 @@ import nl.schakel.delivery.Outbox;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
 import nl.schakel.health.BrokerHealthCheck;
+import nl.schakel.health.LedgerHealthCheck;
+import nl.schakel.intake.Forwarding;
 import nl.schakel.intake.InboxFiles;
+import nl.schakel.ledger.Ledger;
+import nl.schakel.ledger.LedgerGuard;
+import nl.schakel.ledger.LedgerIdempotentRepository;
+import nl.schakel.ledger.Retention;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import nl.schakel.intake.Intake;
 import nl.schakel.intake.Quarantine;
 import nl.schakel.intake.Receipts;
@@ -18,7 +26,6 @@ import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
@@ -30,7 +37,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -93,21 +103,22 @@ public class GatewayConfiguration implements CamelConfiguration {
         JmsComponent jms = JmsComponent.jmsComponent(pool);
         context.addComponent("jms", jms);
 
+        Ledger ledger = ledger(context, props, dataDir);
         MessageValidator validator = new MessageValidator(catalogue, directory, maxBytes, maxDepth);
         context.getRegistry().bind("directory", directory);
         context.getRegistry().bind("catalogue", catalogue);
-        context.getRegistry().bind("intake", new Intake(validator));
+        context.getRegistry().bind("ledger", ledger);
+        context.getRegistry().bind("intake", new Intake(validator, ledger, directory));
+        context.getRegistry().bind("forwarding", new Forwarding(ledger));
         context.getRegistry().bind("receipts", new Receipts());
         context.getRegistry().bind("inboxFiles", new InboxFiles(directory));
         context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine")));
-        context.getRegistry().bind("outbox", new Outbox(directory, maxBytes, maxDepth));
-        // durable records of accepted and delivered message ids (until the ledger takes this over)
-        Path state = Files.createDirectories(dataDir.resolve("state"));
-        int remembered = Integer.parseInt(setting(props, "schakel.idempotency.remembered-ids"));
-        context.getRegistry().bind("acceptedMessages", FileIdempotentRepository.fileIdempotentRepository(
-                state.resolve("accepted-ids.txt").toFile(), remembered, 64L * 1024 * 1024));
-        context.getRegistry().bind("deliveredMessages", FileIdempotentRepository.fileIdempotentRepository(
-                state.resolve("delivered-ids.txt").toFile(), remembered, 64L * 1024 * 1024));
+        context.getRegistry().bind("outbox", new Outbox(directory, ledger, maxBytes, maxDepth));
+        context.getRegistry().bind("deliveredMessages", new LedgerIdempotentRepository(ledger));
+        context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
+                Duration.ofDays(Long.parseLong(setting(props, "schakel.quarantine.retention-days"))),
+                Duration.ofDays(Long.parseLong(setting(props, "schakel.ledger.retention-days"))), Clock.systemUTC()));
+        LedgerGuard guard = new LedgerGuard(ledger, List.of("intake-file"));
 
         // one delivery route per file-channel institution, from the template in routes/delivery-file.camel.yaml
         context.addStartupListener(new ExtendedStartupListener() {
@@ -118,6 +129,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                guard.start(ctx, Long.parseLong(setting(props, "schakel.ledger.check-interval-ms")));
                 for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
                     ctx.addRouteFromTemplate("delivery-file-" + i.code(), "delivery-file", Map.of("code", i.code()));
                 }
@@ -128,6 +140,42 @@ public class GatewayConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /** The ledger on H2 under the data folder, or the database at schakel.ledger.url. */
+    private static Ledger ledger(CamelContext context, PropertiesComponent props, Path dataDir) throws Exception {
+        HikariConfig pool = new HikariConfig();
+        String url = props.resolveProperty("schakel.ledger.url").filter(u -> !u.isBlank()).orElse(null);
+        if (url == null) {
+            Files.createDirectories(dataDir.resolve("ledger"));
+            url = "jdbc:h2:file:" + dataDir.resolve("ledger").resolve("schakel") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        pool.setJdbcUrl(url);
+        props.resolveProperty("schakel.ledger.user").ifPresent(pool::setUsername);
+        props.resolveProperty("schakel.ledger.password").ifPresent(pool::setPassword);
+        pool.setPoolName("ledger");
+        pool.setMaximumPoolSize(Integer.parseInt(setting(props, "schakel.ledger.max-connections")));
+        pool.setConnectionTimeout(3000);
+        pool.setValidationTimeout(2000);
+        // start even when the database is away: health says DOWN and intake waits for it
+        pool.setInitializationFailTimeout(-1);
+        HikariDataSource dataSource = new HikariDataSource(pool);
+        Ledger ledger = new Ledger(dataSource, Clock.systemUTC());
+        if (!ledger.check()) {
+            LOG.warn("Ledger database unavailable at start ({}): intake waits until it is reachable", ledger.problem().orElse("?"));
+            props.addOverrideProperty("schakel.intake.auto-startup", "false");
+        }
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new LedgerHealthCheck(ledger));
+        }
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.close();
+            }
+        }, true, true);
+        return ledger;
     }
 
     private static String setting(PropertiesComponent props, String key) {

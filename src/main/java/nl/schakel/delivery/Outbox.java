@@ -7,6 +7,8 @@ import jakarta.xml.bind.JAXBException;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
 import nl.schakel.intake.Headers;
+import nl.schakel.ledger.Ledger;
+import nl.schakel.ledger.Status;
 import nl.schakel.model.acknowledgement.Acknowledgement;
 import nl.schakel.model.dossier.TransferDossier;
 import nl.schakel.model.followup.FollowUpReport;
@@ -28,12 +30,14 @@ import java.io.IOException;
  */
 public final class Outbox {
     private final Directory directory;
+    private final Ledger ledger;
     private final JAXBContext models;
     private final ObjectMapper json;
     private final XMLInputFactory xmlInput;
 
-    public Outbox(Directory directory, int maxBytes, int maxDepth) {
+    public Outbox(Directory directory, Ledger ledger, int maxBytes, int maxDepth) {
         this.directory = directory;
+        this.ledger = ledger;
         try {
             this.models = JAXBContext.newInstance(TransferDossier.class, Receipt.class, Acknowledgement.class, FollowUpReport.class);
         } catch (JAXBException e) {
@@ -64,6 +68,15 @@ public final class Outbox {
         } else {
             in.setBody(xml);
             in.setHeader(Exchange.FILE_NAME, base + ".xml");
+        }
+    }
+
+    /** The file is in the outbox: the transfer's timeline says the receiver can pick it up. */
+    public void written(Exchange exchange, String code) {
+        Message in = exchange.getIn();
+        String transferId = in.getHeader(Headers.TRANSFER_ID, String.class);
+        if ("dossier".equals(in.getHeader(Headers.TYPE, String.class)) && transferId != null) {
+            ledger.record(transferId, Status.PICKED_UP, "file outbox/" + code + "/" + in.getHeader(Exchange.FILE_NAME, String.class));
         }
     }
 

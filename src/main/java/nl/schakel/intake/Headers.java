@@ -15,6 +15,8 @@ public final class Headers {
     /** For a receipt: the message id it is about. */
     public static final String REFERS_TO = "schakelRefersTo";
     public static final String RECEIPT_ID = "schakelReceiptId";
+    /** The ledger's id of this submission; its receipt has the same id. */
+    public static final String TRANSFER_ID = "schakelTransferId";
     /** Artemis duplicate detection. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     public static final String VERDICT = "schakelVerdict";

@@ -1,6 +1,12 @@
 package nl.schakel.intake;
 
+import nl.schakel.directory.Directory;
+import nl.schakel.directory.Institution;
+import nl.schakel.ledger.Ledger;
+import nl.schakel.ledger.Status;
+import nl.schakel.ledger.Transfer;
 import nl.schakel.validation.MessageValidator;
+import nl.schakel.validation.ValidationError;
 import nl.schakel.validation.Verdict;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -9,25 +15,37 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.UUID;
 
-/** Validates what arrived on a channel and sets the routing headers from the verdict. */
+/**
+ * Validates what arrived on a channel, records the submission in the ledger, and sets the
+ * routing headers from the verdict.
+ */
 public final class Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
     private final MessageValidator validator;
+    private final Ledger ledger;
+    private final Directory directory;
 
-    public Intake(MessageValidator validator) {
+    public Intake(MessageValidator validator, Ledger ledger, Directory directory) {
         this.validator = validator;
+        this.ledger = ledger;
+        this.directory = directory;
     }
 
-    public void validate(Exchange exchange) throws IOException {
+    public void validate(Exchange exchange, String channel) throws IOException {
         Message in = exchange.getIn();
         String owner = in.getHeader(Headers.CHANNEL_OWNER, String.class);
+        Long size = in.getHeader(Exchange.FILE_LENGTH, Long.class);
         Verdict verdict;
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
             verdict = validator.validate(body, owner);
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("the message has no readable body", e);
         }
+        String transferId = "R-" + UUID.randomUUID();
+        record(transferId, verdict, channel, owner, size);
+        in.setHeader(Headers.TRANSFER_ID, transferId);
         exchange.setProperty(Headers.VERDICT, verdict);
         in.setHeader(Headers.OUTCOME, verdict.accepted() ? "accepted" : "rejected");
         if (verdict.type() != null) {
@@ -42,7 +60,20 @@ public final class Intake {
         } else {
             in.setBody(null);
             LOG.info("Rejected message {} on channel {}: {}", verdict.field("messageId"), owner,
-                    verdict.errors().stream().map(e -> e.code()).distinct().toList());
+                    verdict.errors().stream().map(ValidationError::code).distinct().toList());
         }
+    }
+
+    private void record(String transferId, Verdict verdict, String channel, String owner, Long size) {
+        String sender = verdict.field("sender");
+        String receiver = verdict.field("receiver");
+        Institution from = directory.find(sender != null ? sender : owner).orElse(null);
+        Institution to = directory.find(receiver).orElse(null);
+        ledger.recordIntake(new Transfer(transferId, verdict.field("messageId"), sender, receiver,
+                from == null ? null : from.kind().value(), to == null ? null : to.kind().value(),
+                from == null ? null : from.region(), to == null ? null : to.region(),
+                verdict.type() == null ? null : verdict.type().id(), verdict.field("transitionKind"), channel, owner, size,
+                verdict.accepted() ? Status.ACCEPTED : Status.REJECTED, null, null),
+                verdict.errors().stream().map(ValidationError::code).distinct().toList());
     }
 }

@@ -34,7 +34,10 @@ public final class Quarantine {
         Path temp = folder.resolve("." + name + ".receipt.tmp");
         Files.write(temp, exchange.getIn().getBody(byte[].class));
         Files.move(temp, receipt, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(original, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path kept = folder.resolve(name);
+        Files.move(original, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // retention counts from the day it was quarantined
+        Files.setLastModifiedTime(kept, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
         // the file name is the sender's and may name a pupil: log the receipt id instead
         LOG.info("Quarantined a rejected file from inbox {} with receipt {}", owner,
                 exchange.getIn().getHeader(Headers.RECEIPT_ID, String.class));

@@ -18,7 +18,6 @@ import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /** Makes the receipt for the outcome of intake and addresses it to the institution it is for. */
 public final class Receipts {
@@ -41,7 +40,7 @@ public final class Receipts {
         String recipient = owner != null ? owner : verdict.field("sender");
 
         Receipt receipt = new Receipt();
-        receipt.setReceiptId("R-" + UUID.randomUUID());
+        receipt.setReceiptId(in.getHeader(Headers.TRANSFER_ID, String.class));
         receipt.setCreated(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
         receipt.setStatus(switch (outcome) {
             case "accepted" -> ReceiptStatus.ACCEPTED;

@@ -164,6 +164,18 @@ public final class Ledger {
         });
     }
 
+    /** Confirms a claim without a timeline step: the broker had the message from an earlier attempt. */
+    public void confirm(String sender, String messageId) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?")) {
+                ps.setString(1, sender);
+                ps.setString(2, messageId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     public void markDuplicate(String transferId, String originalTransferId) {
         inTransaction(c -> {
             step(c, transferId, Status.DUPLICATE, "original " + originalTransferId);

@@ -1,0 +1,50 @@
+package nl.schakel.intake;
+
+import nl.schakel.ledger.Ledger;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Exactly once per sender and message id: the id is claimed in the ledger before the send and
+ * confirmed after the broker took the message. A claim that was never confirmed (the gateway
+ * stopped in between) is sent again; Artemis duplicate detection filters a real repeat.
+ */
+public final class Forwarding {
+    public static final String CLAIM = "schakelClaim";
+    private final Ledger ledger;
+
+    public Forwarding(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    public void claim(Exchange exchange) {
+        Message in = exchange.getIn();
+        Ledger.Claim claim = ledger.claim(in.getHeader(Headers.SENDER, String.class), in.getHeader(Headers.MESSAGE_ID, String.class),
+                in.getHeader(Headers.TRANSFER_ID, String.class));
+        in.setHeader(CLAIM, claim.kind().name());
+        if (claim.kind() == Ledger.Claim.Kind.SENT) {
+            duplicateOf(exchange, claim.originalTransferId());
+        }
+    }
+
+    public void sent(Exchange exchange) {
+        Message in = exchange.getIn();
+        ledger.markQueued(in.getHeader(Headers.SENDER, String.class), in.getHeader(Headers.MESSAGE_ID, String.class),
+                in.getHeader(Headers.TRANSFER_ID, String.class), "inbox." + in.getHeader(Headers.RECEIVER, String.class));
+    }
+
+    /** The broker had the message already: an earlier attempt sent it. */
+    public void refusedByBroker(Exchange exchange) {
+        Message in = exchange.getIn();
+        String sender = in.getHeader(Headers.SENDER, String.class);
+        String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
+        Ledger.Claim claim = ledger.claim(sender, messageId, in.getHeader(Headers.TRANSFER_ID, String.class));
+        ledger.confirm(sender, messageId);
+        duplicateOf(exchange, claim.originalTransferId());
+    }
+
+    private void duplicateOf(Exchange exchange, String originalTransferId) {
+        exchange.getIn().setHeader(Headers.OUTCOME, "duplicate");
+        ledger.markDuplicate(exchange.getIn().getHeader(Headers.TRANSFER_ID, String.class), originalTransferId);
+    }
+}
