@@ -40,7 +40,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -118,7 +117,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.quarantine.retention-days"))),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.ledger.retention-days"))), Clock.systemUTC()));
-        LedgerGuard guard = new LedgerGuard(ledger, List.of("intake-file"));
+        LedgerGuard guard = new LedgerGuard(ledger, id -> id.equals("intake-file") || id.startsWith("delivery-file-"));
 
         // one delivery route per file-channel institution, from the template in routes/delivery-file.camel.yaml
         context.addStartupListener(new ExtendedStartupListener() {

@@ -1,28 +1,30 @@
 package nl.schakel.ledger;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.RouteController;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Intake takes no new work while the ledger is unreachable: the guard checks the database and
- * suspends the intake routes, and resumes them when it is back. Nothing is delivered without a record.
+ * No work without a record: while the ledger is unreachable the guard suspends the routes that
+ * write to it (intake, delivery), so files wait in the inbox and messages wait on the broker
+ * instead of failing into dead-letter queues; it resumes them when the database is back.
  */
 public final class LedgerGuard {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerGuard.class);
     private final Ledger ledger;
-    private final List<String> intakeRoutes;
+    private final Predicate<String> guardedRoutes;
     private ScheduledExecutorService scheduler;
 
-    public LedgerGuard(Ledger ledger, List<String> intakeRoutes) {
+    public LedgerGuard(Ledger ledger, Predicate<String> guardedRoutes) {
         this.ledger = ledger;
-        this.intakeRoutes = intakeRoutes;
+        this.guardedRoutes = guardedRoutes;
     }
 
     public void start(CamelContext context, long intervalMs) {
@@ -33,24 +35,25 @@ public final class LedgerGuard {
     void apply(CamelContext context) {
         boolean available = ledger.check();
         RouteController routes = context.getRouteController();
-        for (String id : intakeRoutes) {
-            if (context.getRoute(id) == null) {
+        for (Route route : context.getRoutes()) {
+            String id = route.getRouteId();
+            if (!guardedRoutes.test(id)) {
                 continue;
             }
             ServiceStatus status = routes.getRouteStatus(id);
             try {
                 if (!available && status == ServiceStatus.Started) {
-                    LOG.warn("Ledger unavailable ({}): intake route {} suspended until it returns", ledger.problem().orElse("?"), id);
+                    LOG.warn("Ledger unavailable ({}): route {} suspended until it returns", ledger.problem().orElse("?"), id);
                     routes.suspendRoute(id);
                 } else if (available && status == ServiceStatus.Suspended) {
-                    LOG.info("Ledger available again: intake route {} resumed", id);
+                    LOG.info("Ledger available again: route {} resumed", id);
                     routes.resumeRoute(id);
                 } else if (available && status == ServiceStatus.Stopped) {
-                    LOG.info("Ledger available: intake route {} started", id);
+                    LOG.info("Ledger available: route {} started", id);
                     routes.startRoute(id);
                 }
             } catch (Exception e) {
-                LOG.error("Could not change intake route {}: {}", id, e.toString());
+                LOG.error("Could not change route {}: {}", id, e.toString());
             }
         }
     }
