@@ -89,6 +89,41 @@ class CrashRecoveryIT {
         }
     }
 
+    @Test
+    void a_repeat_sent_after_a_restart_gets_a_duplicate_receipt_and_is_not_delivered_again() throws Exception {
+        int port = freePort();
+        Process first = start(port, "restart-1.log");
+        awaitHealthy(port);
+        byte[] dossier = Files.readAllBytes(Path.of("schemas/examples/nt2-to-po.xml"));
+        Path inbox = dataDir.resolve("inbox/32AA00");
+        Files.write(inbox.resolve(".first.part"), dossier);
+        Files.move(inbox.resolve(".first.part"), inbox.resolve("first.xml"), StandardCopyOption.ATOMIC_MOVE);
+        Path outbox = dataDir.resolve("outbox/32AB00");
+        Path senderOutbox = dataDir.resolve("outbox/32AA00");
+        await().atMost(Duration.ofSeconds(60)).until(() -> dossiers(outbox).size() == 1 && Files.list(senderOutbox).count() == 1);
+        // the receiving school takes the file away, as its system does
+        Files.delete(outbox.resolve(dossiers(outbox).get(0)));
+        first.destroy();
+        assertThat(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("graceful stop").isTrue();
+
+        start(port, "restart-2.log");
+        awaitHealthy(port);
+        Files.write(inbox.resolve(".again.part"), dossier);
+        Files.move(inbox.resolve(".again.part"), inbox.resolve("again.xml"), StandardCopyOption.ATOMIC_MOVE);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.list(senderOutbox).count() == 2);
+        try (Stream<Path> receipts = Files.list(senderOutbox)) {
+            assertThat(receipts.map(p -> {
+                try {
+                    return Files.readString(p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).anySatisfy(r -> assertThat(r).contains("<status>DUPLICATE</status>", "<refersTo>TK32AA-2026-0107</refersTo>"));
+        }
+        await().during(Duration.ofSeconds(2)).until(() -> dossiers(outbox).isEmpty());
+    }
+
     private Process start(int port, String log) throws IOException {
         Path jar = Path.of(System.getProperty("schakel.jar", "target/schakel-gateway.jar"));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
