@@ -1,6 +1,8 @@
 package nl.schakel;
 
+import nl.schakel.broker.BrokerAccounts;
 import nl.schakel.broker.EmbeddedBroker;
+import nl.schakel.delivery.Formats;
 import nl.schakel.delivery.Outbox;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
@@ -16,6 +18,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import nl.schakel.intake.Intake;
 import nl.schakel.intake.Quarantine;
+import nl.schakel.intake.QueueIntake;
 import nl.schakel.intake.Receipts;
 import nl.schakel.validation.DocumentCatalogue;
 import nl.schakel.validation.MessageValidator;
@@ -40,6 +43,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,8 +78,22 @@ public class GatewayConfiguration implements CamelConfiguration {
         pool.setMaxConnections(Integer.parseInt(setting(props, "schakel.broker.max-connections")));
         if (Boolean.parseBoolean(setting(props, "schakel.broker.embedded"))) {
             String password = randomSecret();
+            List<String> codes = directory.all().stream().map(Institution::code).toList();
+            BrokerAccounts accounts;
+            if (Boolean.parseBoolean(setting(props, "schakel.demo"))) {
+                accounts = BrokerAccounts.demo(codes);
+            } else {
+                String file = props.resolveProperty("schakel.broker.credentials-file").filter(f -> !f.isBlank())
+                        .orElseThrow(() -> new IllegalArgumentException("schakel.demo=false needs schakel.broker.credentials-file"));
+                accounts = BrokerAccounts.fromFile(Path.of(file), codes);
+            }
+            accounts.addGateway("schakel-gateway", password);
+            EmbeddedBroker.Listener listener = new EmbeddedBroker.Listener(setting(props, "schakel.broker.host"),
+                    Integer.parseInt(setting(props, "schakel.broker.port")),
+                    props.resolveProperty("schakel.broker.tls.keystore").orElse(null),
+                    props.resolveProperty("schakel.broker.tls.keystore-password").orElse(null));
             EmbeddedBroker broker = new EmbeddedBroker(dataDir.resolve("broker"), Integer.parseInt(setting(props, "schakel.broker.in-vm-id")),
-                    "schakel-gateway", password,
+                    accounts, new java.util.HashSet<>(codes), listener,
                     Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts")),
                     Long.parseLong(setting(props, "schakel.broker.redelivery-delay-ms")));
             broker.start();
@@ -91,19 +109,25 @@ public class GatewayConfiguration implements CamelConfiguration {
                     props.resolveProperty("schakel.broker.user").orElse(null),
                     props.resolveProperty("schakel.broker.password").orElse(null)));
         }
+        context.addComponent("jms", JmsComponent.jmsComponent(pool));
+        // a second pool for the gateway's own sends: a connection factory of its own keeps them out
+        // of any consumer's transaction, so a send commits (or fails on a duplicate) right away
+        JmsPoolConnectionFactory sendPool = new JmsPoolConnectionFactory();
+        sendPool.setConnectionFactory(pool.getConnectionFactory());
+        sendPool.setMaxConnections(pool.getMaxConnections());
+        context.addComponent("jms-send", JmsComponent.jmsComponent(sendPool));
         // the pool closes before the broker stops: services stop in reverse order
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                sendPool.stop();
                 pool.stop();
             }
         }, true, true);
 
-        JmsComponent jms = JmsComponent.jmsComponent(pool);
-        context.addComponent("jms", jms);
 
         Ledger ledger = ledger(context, props, dataDir);
-        MessageValidator validator = new MessageValidator(catalogue, directory, maxBytes, maxDepth);
+        MessageValidator validator = new MessageValidator(catalogue, directory, ledger::findDelivered, maxBytes, maxDepth);
         context.getRegistry().bind("directory", directory);
         context.getRegistry().bind("catalogue", catalogue);
         context.getRegistry().bind("ledger", ledger);
@@ -112,12 +136,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("receipts", new Receipts());
         context.getRegistry().bind("inboxFiles", new InboxFiles(directory));
         context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine")));
-        context.getRegistry().bind("outbox", new Outbox(directory, ledger, maxBytes, maxDepth));
+        context.getRegistry().bind("outbox", new Outbox(ledger));
+        context.getRegistry().bind("formats", new Formats(directory, maxBytes, maxDepth));
+        context.getRegistry().bind("queueIntake", new QueueIntake(Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts"))));
         context.getRegistry().bind("deliveredMessages", new LedgerIdempotentRepository(ledger));
         context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.quarantine.retention-days"))),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.ledger.retention-days"))), Clock.systemUTC()));
-        LedgerGuard guard = new LedgerGuard(ledger, id -> id.equals("intake-file") || id.startsWith("delivery-file-"));
+        LedgerGuard guard = new LedgerGuard(ledger, id -> id.startsWith("intake-file") || id.startsWith("intake-queue") || id.startsWith("delivery-file-"));
 
         // one delivery route per file-channel institution, from the template in routes/delivery-file.camel.yaml
         context.addStartupListener(new ExtendedStartupListener() {
@@ -133,6 +159,9 @@ public class GatewayConfiguration implements CamelConfiguration {
                     ctx.addRouteFromTemplate("delivery-file-" + i.code(), "delivery-file", Map.of("code", i.code()));
                 }
                 LOG.info("Schakel is ready. Data folder: {}", dataDir);
+                props.resolveProperty("schakel.broker.port").filter(p -> !"0".equals(p)).ifPresent(p -> LOG.info(
+                        "  Institutions on the queue channel connect to {}:{} (AMQP 1.0 or Core), send to {} and receive from inbox.<code>",
+                        setting(props, "schakel.broker.host"), p, EmbeddedBroker.INBOUND));
                 for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
                     LOG.info("  {} {} ({}, {}): drop files into {}  -  deliveries in {}", i.code(), i.kind().value(), i.region(),
                             i.name(), dataDir.resolve("inbox").resolve(i.code()), dataDir.resolve("outbox").resolve(i.code()));

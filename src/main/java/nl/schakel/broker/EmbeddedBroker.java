@@ -1,15 +1,14 @@
 package nl.schakel.broker;
 
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
-import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
-import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import org.apache.camel.Service;
 
 import java.nio.file.Path;
@@ -17,24 +16,35 @@ import java.util.Set;
 
 /**
  * The Artemis broker embedded in the gateway: persistent NIO journal under the data folder,
- * reachable in-VM only, security on, and broker-managed redelivery with dead-lettering.
+ * in-VM for the gateway and, when a port is set, AMQP 1.0 and Core over TCP for institutions
+ * (loopback by default, TLS optional). Login is required; each institution may send to
+ * gateway.inbound and consume its own inbox.&lt;code&gt; only. Redelivery and dead-lettering are
+ * the broker's.
  */
 public final class EmbeddedBroker implements Service {
     public static final String GATEWAY_ROLE = "gateway";
+    public static final String INBOUND = "gateway.inbound";
+
+    /** TCP listener for institutions; port 0 means none. TLS when a keystore is given. */
+    public record Listener(String host, int port, String keystorePath, String keystorePassword) {
+    }
 
     private final Path directory;
     private final int serverId;
-    private final String user;
-    private final String password;
+    private final BrokerAccounts accounts;
+    private final Set<String> institutions;
+    private final Listener listener;
     private final int maxDeliveryAttempts;
     private final long redeliveryDelayMs;
     private EmbeddedActiveMQ server;
 
-    public EmbeddedBroker(Path directory, int serverId, String user, String password, int maxDeliveryAttempts, long redeliveryDelayMs) {
+    public EmbeddedBroker(Path directory, int serverId, BrokerAccounts accounts, Set<String> institutions, Listener listener,
+                          int maxDeliveryAttempts, long redeliveryDelayMs) {
         this.directory = directory;
         this.serverId = serverId;
-        this.user = user;
-        this.password = password;
+        this.accounts = accounts;
+        this.institutions = Set.copyOf(institutions);
+        this.listener = listener;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
         this.redeliveryDelayMs = redeliveryDelayMs;
     }
@@ -64,6 +74,19 @@ public final class EmbeddedBroker implements Service {
                     .setPersistIDCache(true)
                     .setIDCacheSize(100_000);
             config.addAcceptorConfiguration("in-vm", inVmUrl());
+            if (listener != null && listener.port() > 0) {
+                String url = "tcp://" + listener.host() + ":" + listener.port() + "?protocols=AMQP,CORE";
+                if (listener.keystorePath() != null && !listener.keystorePath().isBlank()) {
+                    url += ";sslEnabled=true;keyStorePath=" + listener.keystorePath() + ";keyStorePassword=" + listener.keystorePassword();
+                }
+                config.addAcceptorConfiguration("institutions", url);
+            }
+            config.setPopulateValidatedUser(true);
+            config.registerBrokerPlugin(new SenderStampPlugin());
+            config.addQueueConfiguration(QueueConfiguration.of(INBOUND).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            for (String code : institutions) {
+                config.addQueueConfiguration(QueueConfiguration.of("inbox." + code).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            }
             // broker-managed redelivery: a rolled-back delivery returns after a delay, and after
             // the last attempt it goes to DLQ.<queue> on the dead-letter address
             config.addAddressSetting("#", new AddressSettings()
@@ -76,14 +99,19 @@ public final class EmbeddedBroker implements Service {
                     .setRedeliveryDelay(redeliveryDelayMs)
                     .setRedeliveryMultiplier(2.0)
                     .setMaxRedeliveryDelay(60_000));
-            config.putSecurityRoles("#", Set.of(new Role(GATEWAY_ROLE, true, true, true, true, true, true, true, true, true, true, true, true)));
+            // least privilege: institutions send to gateway.inbound and consume their own inbox, nothing else
+            Role gateway = new Role(GATEWAY_ROLE, true, true, true, true, true, true, true, true, true, true, true, true);
+            config.putSecurityRoles("#", Set.of(gateway));
+            config.putSecurityRoles(INBOUND, Set.of(gateway,
+                    new Role(BrokerAccounts.SENDER_ROLE, true, false, false, false, false, false, false, false, false, false, false, false)));
+            for (String code : institutions) {
+                config.putSecurityRoles("inbox." + code, Set.of(gateway, new Role(BrokerAccounts.INSTITUTION_ROLE_PREFIX + code,
+                        false, true, false, false, false, false, false, false, false, false, false, false)));
+            }
 
-            SecurityConfiguration users = new SecurityConfiguration();
-            users.addUser(user, password);
-            users.addRole(user, GATEWAY_ROLE);
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(config);
-            embedded.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
+            embedded.setSecurityManager(new InstitutionSecurityManager(accounts));
             embedded.start();
             server = embedded;
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package nl.schakel.intake;
 
 import nl.schakel.ledger.Ledger;
+import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -29,8 +30,22 @@ public final class Forwarding {
 
     public void sent(Exchange exchange) {
         Message in = exchange.getIn();
-        ledger.markQueued(in.getHeader(Headers.SENDER, String.class), in.getHeader(Headers.MESSAGE_ID, String.class),
-                in.getHeader(Headers.TRANSFER_ID, String.class), "inbox." + in.getHeader(Headers.RECEIVER, String.class));
+        String sender = in.getHeader(Headers.SENDER, String.class);
+        String receiver = in.getHeader(Headers.RECEIVER, String.class);
+        ledger.markQueued(sender, in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TRANSFER_ID, String.class), "inbox." + receiver);
+        // an answer to a transfer: its step goes on the original transfer's timeline too
+        String refersTo = in.getHeader(Headers.REFERS_TO, String.class);
+        if (refersTo != null) {
+            ledger.findDelivered(refersTo, receiver, sender).ifPresent(original -> {
+                String type = in.getHeader(Headers.TYPE, String.class);
+                if ("acknowledgement".equals(type)) {
+                    ledger.record(original, "DECLINED".equals(in.getHeader(Headers.DECISION, String.class)) ? Status.DECLINED : Status.ACKNOWLEDGED,
+                            in.getHeader(Headers.TRANSFER_ID, String.class));
+                } else {
+                    ledger.record(original, Status.FOLLOW_UP_RECEIVED, in.getHeader(Headers.TRANSFER_ID, String.class));
+                }
+            });
+        }
     }
 
     /** The broker had the message already: an earlier attempt sent it. */

@@ -2,7 +2,7 @@ package nl.schakel.intake;
 
 /** Message headers (and JMS properties) the gateway sets. They carry codes and ids only. */
 public final class Headers {
-    /** Kind of message: dossier, receipt. */
+    /** Kind of message: dossier, acknowledgement, follow-up, receipt. */
     public static final String TYPE = "schakelType";
     public static final String CHANNEL_OWNER = "schakelChannelOwner";
     /** accepted, rejected or duplicate. */
@@ -15,6 +15,12 @@ public final class Headers {
     /** For a receipt: the message id it is about. */
     public static final String REFERS_TO = "schakelRefersTo";
     public static final String RECEIPT_ID = "schakelReceiptId";
+    /** For an acknowledgement: ACCEPTED or DECLINED. */
+    public static final String DECISION = "schakelDecision";
+    /** xml or json: the format of the body as the recipient prefers it. */
+    public static final String FORMAT = "schakelFormat";
+    /** Stamped by the broker: the login that sent the message. */
+    public static final String VALIDATED_USER = "schakelValidatedUser";
     /** The ledger's id of this submission; its receipt has the same id. */
     public static final String TRANSFER_ID = "schakelTransferId";
     /** Artemis duplicate detection. */

@@ -22,6 +22,8 @@ import java.util.UUID;
  * routing headers from the verdict.
  */
 public final class Intake {
+    /** Exchange property: the bytes received (up to the size limit), kept for the quarantine of a rejected queue message. */
+    public static final String RECEIVED = "schakelReceived";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
     private final MessageValidator validator;
     private final Ledger ledger;
@@ -39,7 +41,7 @@ public final class Intake {
         Long size = in.getHeader(Exchange.FILE_LENGTH, Long.class);
         Verdict verdict;
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
-            verdict = validator.validate(body, owner);
+            verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("the message has no readable body", e);
         }
@@ -50,7 +52,10 @@ public final class Intake {
         in.setHeader(Headers.OUTCOME, verdict.accepted() ? "accepted" : "rejected");
         if (verdict.type() != null) {
             in.setHeader(Headers.DOCUMENT_TYPE, verdict.type().id());
+            in.setHeader(Headers.TYPE, verdict.type().messageType());
         }
+        in.setHeader(Headers.REFERS_TO, verdict.field("refersTo"));
+        in.setHeader(Headers.DECISION, verdict.field("decision"));
         in.setHeader(Headers.MESSAGE_ID, verdict.field("messageId"));
         in.setHeader(Headers.SENDER, verdict.field("sender"));
         in.setHeader(Headers.RECEIVER, verdict.field("receiver"));

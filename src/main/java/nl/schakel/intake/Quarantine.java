@@ -24,6 +24,25 @@ public final class Quarantine {
         this.root = root;
     }
 
+    /** A rejected queue message: what was read of it, and its receipt, as files for the operator. */
+    public void keepMessage(Exchange exchange) throws IOException {
+        String owner = exchange.getIn().getHeader(Headers.CHANNEL_OWNER, String.class);
+        String id = exchange.getIn().getHeader(Headers.TRANSFER_ID, String.class);
+        Path folder = Files.createDirectories(root.resolve(owner == null ? "unknown" : owner));
+        byte[] original = exchange.getProperty(Intake.RECEIVED, byte[].class);
+        if (original != null) {
+            write(folder.resolve(id + ".message"), original);
+        }
+        write(folder.resolve(id + ".message.receipt.xml"), exchange.getIn().getBody(byte[].class));
+        LOG.info("Quarantined a rejected message from {} with receipt {}", owner, id);
+    }
+
+    private static void write(Path target, byte[] content) throws IOException {
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(temp, content);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     public void keep(Exchange exchange) throws IOException {
         Path original = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class));
         String owner = exchange.getIn().getHeader(Headers.CHANNEL_OWNER, String.class);

@@ -32,6 +32,25 @@ public final class Receipts {
         }
     }
 
+    /** The sender's message could not be processed after the broker's last attempt: it is kept for the operator. */
+    public void failed(Exchange exchange) throws JAXBException, jakarta.jms.JMSException {
+        Message in = exchange.getIn();
+        String recipient = QueueIntake.sender(exchange);
+        Receipt receipt = new Receipt();
+        receipt.setReceiptId("F-" + java.util.UUID.randomUUID());
+        receipt.setCreated(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
+        receipt.setStatus(ReceiptStatus.FAILED);
+        receipt.setRecipient(recipient);
+        receipt.setRefersTo(in.getHeader(Headers.MESSAGE_ID, String.class));
+        nl.schakel.model.receipt.ValidationError error = new nl.schakel.model.receipt.ValidationError();
+        error.setStage(ValidationStage.GATEWAY);
+        error.setCode("GATEWAY-PROCESSING-FAILED");
+        error.setMessage("The gateway could not process this message after repeated attempts. It is kept on the broker's dead-letter queue for the operator; it was not delivered.");
+        receipt.getError().add(error);
+        send(in, receipt, recipient);
+        LOG.warn("Receipt {} FAILED for message {} to {}: the message goes to the dead-letter queue", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
+    }
+
     public void forOutcome(Exchange exchange) throws JAXBException {
         Message in = exchange.getIn();
         Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
@@ -64,6 +83,11 @@ public final class Receipts {
             error.setPath(e.path());
             receipt.getError().add(error);
         }
+        send(in, receipt, recipient);
+        LOG.info("Receipt {} {} for message {} to {}", receipt.getReceiptId(), receipt.getStatus(), receipt.getRefersTo(), recipient);
+    }
+
+    private void send(Message in, Receipt receipt, String recipient) throws JAXBException {
         Marshaller marshaller = context.createMarshaller();
         marshaller.setProperty(Marshaller.JAXB_FORMATTED_OUTPUT, true);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -75,6 +99,5 @@ public final class Receipts {
         in.setHeader(Headers.REFERS_TO, receipt.getRefersTo());
         in.setHeader("CamelJmsDestinationName", "inbox." + recipient);
         in.setBody(out.toByteArray());
-        LOG.info("Receipt {} {} for message {} to {}", receipt.getReceiptId(), receipt.getStatus(), receipt.getRefersTo(), recipient);
     }
 }

@@ -191,6 +191,13 @@ public final class Ledger {
         });
     }
 
+    /** The latest transfer with this message id from sender to receiver that reached the receiver's queue. */
+    public Optional<String> findDelivered(String messageId, String sender, String receiver) {
+        return query("SELECT * FROM transfer WHERE message_id = ? AND sender = ? AND receiver = ? "
+                + "AND status IN ('QUEUED', 'PICKED_UP', 'ACKNOWLEDGED', 'DECLINED', 'FOLLOW_UP_RECEIVED') ORDER BY received_at DESC",
+                List.<Object>of(messageId, sender, receiver)).stream().map(Transfer::transferId).findFirst();
+    }
+
     public Optional<Transfer> find(String transferId) {
         return query("SELECT * FROM transfer WHERE transfer_id = ?", List.<Object>of(transferId)).stream().findFirst();
     }

@@ -10,12 +10,17 @@ import java.util.Optional;
 
 import static nl.schakel.validation.ValidationError.Stage.CONTEXT;
 
-/** Rules that depend on the gateway's own state: the channel, the directory, the agreements. */
+/**
+ * Rules that depend on the gateway's own state: the channel, the directory, the agreements, and
+ * for an answer to a transfer (refersTo) that the transfer was delivered to the one answering.
+ */
 final class ContextRules {
     private final Directory directory;
+    private final DeliveredTransfers delivered;
 
-    ContextRules(Directory directory) {
+    ContextRules(Directory directory, DeliveredTransfers delivered) {
         this.directory = directory;
+        this.delivered = delivered;
     }
 
     List<ValidationError> check(Map<String, String> fields, String channelOwner) {
@@ -45,6 +50,12 @@ final class ContextRules {
         if (from.isPresent() && to.isPresent()) {
             kindMatches(errors, from.get(), fields.get("senderKind"), "sender");
             kindMatches(errors, to.get(), fields.get("receiverKind"), "receiver");
+            String refersTo = fields.get("refersTo");
+            if (refersTo != null && delivered.find(refersTo, receiver, sender).isEmpty()) {
+                errors.add(ValidationError.atPath(CONTEXT, "CTX-NOT-YOUR-TRANSFER",
+                        "No transfer " + refersTo + " from " + receiver + " was delivered to " + sender
+                                + "; only its receiver can answer it or report on it.", "refersTo"));
+            }
             if (!directory.mayExchange(sender, receiver)) {
                 errors.add(ValidationError.atPath(CONTEXT, "CTX-NO-AGREEMENT",
                         "No agreement allows " + sender + " (" + from.get().region() + ") and " + receiver + " ("

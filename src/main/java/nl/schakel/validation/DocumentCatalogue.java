@@ -55,7 +55,7 @@ public final class DocumentCatalogue {
                     throw new IllegalArgumentException("catalogue entry " + e.id + ": model class " + e.model + " not found", ex);
                 }
             }
-            DocumentType type = new DocumentType(e.id, root, compileSchema(schemaUrl, e.id), rules,
+            DocumentType type = new DocumentType(e.id, e.messageType == null ? "message" : e.messageType, root, compileSchema(schemaUrl, e.id), rules,
                     namespaceContext(e.namespaces), Map.copyOf(e.fields), model);
             if (types.put(root, type) != null) {
                 throw new IllegalArgumentException("catalogue lists root element " + root + " twice");
@@ -116,6 +116,7 @@ public final class DocumentCatalogue {
 
     static final class Entry {
         @JsonProperty public String id;
+        @JsonProperty public String messageType;
         @JsonProperty public String namespace;
         @JsonProperty public String root;
         @JsonProperty public String schema;

@@ -6,10 +6,10 @@ import javax.xml.validation.Schema;
 import java.util.Map;
 
 /**
- * A document type of the catalogue: its root element, compiled schema, optional rules,
+ * A document type of the catalogue: the message type receivers see, its root element, compiled schema, optional rules,
  * the XPaths of the fields the gateway routes on, and the generated model class (for JSON).
  */
-public record DocumentType(String id, QName root, Schema schema, RuleSet rules,
+public record DocumentType(String id, String messageType, QName root, Schema schema, RuleSet rules,
                            NamespaceContext namespaces, Map<String, String> fieldPaths, Class<?> model) {
 
     public boolean hasModel() {

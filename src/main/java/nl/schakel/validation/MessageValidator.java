@@ -63,8 +63,12 @@ public final class MessageValidator {
     private final Map<Class<?>, JAXBContext> jaxb = new ConcurrentHashMap<>();
 
     public MessageValidator(DocumentCatalogue catalogue, Directory directory, int maxBytes, int maxDepth) {
+        this(catalogue, directory, DeliveredTransfers.NONE, maxBytes, maxDepth);
+    }
+
+    public MessageValidator(DocumentCatalogue catalogue, Directory directory, DeliveredTransfers delivered, int maxBytes, int maxDepth) {
         this.catalogue = catalogue;
-        this.context = new ContextRules(directory);
+        this.context = new ContextRules(directory, delivered);
         this.maxBytes = maxBytes;
         this.xml = new XmlReader(catalogue, maxDepth);
         this.json = Json.mapper(maxBytes, maxDepth);
@@ -72,6 +76,11 @@ public final class MessageValidator {
 
     /** Reads at most the size limit from {@code in} and validates it; {@code channelOwner} may be null. */
     public Verdict validate(InputStream in, String channelOwner) throws IOException {
+        return validate(in, channelOwner, bytes -> { });
+    }
+
+    /** As {@link #validate(InputStream, String)}, handing the bytes read (when within the limit) to {@code received}. */
+    public Verdict validate(InputStream in, String channelOwner, java.util.function.Consumer<byte[]> received) throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         byte[] chunk = new byte[65536];
         long total = 0;
@@ -84,7 +93,9 @@ public final class MessageValidator {
             }
             buffer.write(chunk, 0, n);
         }
-        return validate(buffer.toByteArray(), channelOwner);
+        byte[] bytes = buffer.toByteArray();
+        received.accept(bytes);
+        return validate(bytes, channelOwner);
     }
 
     public Verdict validate(byte[] bytes, String channelOwner) {

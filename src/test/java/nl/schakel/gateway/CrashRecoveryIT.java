@@ -130,6 +130,7 @@ class CrashRecoveryIT {
                 "-Xmx512m",
                 "-Dschakel.data-dir=" + dataDir,
                 "-Dcamel.management.port=" + port,
+                "-Dschakel.broker.port=0",
                 "-Dschakel.file.poll-delay-ms=50",
                 "-Dschakel.file.min-age-ms=200",
                 "-jar", jar.toAbsolutePath().toString())

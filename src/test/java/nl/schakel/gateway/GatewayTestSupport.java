@@ -31,14 +31,16 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     protected Path dataDir;
     protected int managementPort;
+    protected int brokerPort;
 
     @Override
     public void configureContext(CamelContextConfiguration configuration) {
         super.configureContext(configuration);
         try {
             dataDir = Files.createTempDirectory("schakel-test-");
-            try (ServerSocket socket = new ServerSocket(0)) {
+            try (ServerSocket socket = new ServerSocket(0); ServerSocket broker = new ServerSocket(0)) {
                 managementPort = socket.getLocalPort();
+                brokerPort = broker.getLocalPort();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -47,6 +49,7 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         overrides.put("schakel.data-dir", dataDir.toString());
         overrides.put("schakel.broker.in-vm-id", String.valueOf(IN_VM_IDS.incrementAndGet()));
         overrides.put("camel.management.port", String.valueOf(managementPort));
+        overrides.put("schakel.broker.port", String.valueOf(brokerPort));
         overrides.put("schakel.file.poll-delay-ms", "100");
         overrides.put("schakel.file.min-age-ms", "300");
         overrides.putAll(extraProperties());

@@ -1,0 +1,82 @@
+package nl.schakel.broker;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Who may log in to the broker: the gateway itself, and one account per institution whose
+ * user name is its code. Institution passwords are stored hashed in a credentials file outside
+ * the repository ({@code <code> = pbkdf2-sha256$...}); in demo mode each demo institution gets
+ * the password {@code demo-<code>} instead, and outside demo mode such a password is refused.
+ */
+public final class BrokerAccounts {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerAccounts.class);
+    public static final String INSTITUTION_ROLE_PREFIX = "institution-";
+    public static final String SENDER_ROLE = "institution";
+
+    record Account(String passwordHash, Set<String> roles) {
+    }
+
+    private final Map<String, Account> accounts = new HashMap<>();
+
+    /** The gateway's own account. */
+    public void addGateway(String user, String password) {
+        accounts.put(user, new Account(Passwords.hash(password.toCharArray()), Set.of(EmbeddedBroker.GATEWAY_ROLE)));
+    }
+
+    public static BrokerAccounts demo(Collection<String> institutionCodes) {
+        BrokerAccounts accounts = new BrokerAccounts();
+        for (String code : institutionCodes) {
+            accounts.addInstitution(code, Passwords.hash(("demo-" + code).toCharArray()));
+        }
+        LOG.warn("==================================================================================");
+        LOG.warn("DEMO MODE: every demo institution logs in to the broker as <code> / demo-<code>.");
+        LOG.warn("Never use demo mode with real data: set schakel.demo=false and a credentials file.");
+        LOG.warn("==================================================================================");
+        return accounts;
+    }
+
+    /** Reads hashed institution passwords; refuses unknown institutions and demo passwords. */
+    public static BrokerAccounts fromFile(Path file, Collection<String> institutionCodes) throws IOException {
+        Properties entries = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            entries.load(in);
+        }
+        BrokerAccounts accounts = new BrokerAccounts();
+        for (String code : entries.stringPropertyNames()) {
+            String hash = entries.getProperty(code).trim();
+            if (!institutionCodes.contains(code)) {
+                throw new IllegalArgumentException(file + ": " + code + " is not an institution in the directory");
+            }
+            if (!hash.startsWith("pbkdf2-sha256$")) {
+                throw new IllegalArgumentException(file + ": the password of " + code + " is not a pbkdf2-sha256 hash (see nl.schakel.broker.Passwords)");
+            }
+            if (Passwords.matches(("demo-" + code).toCharArray(), hash)) {
+                throw new IllegalArgumentException(file + ": " + code + " has the demo password; demo credentials are refused outside demo mode");
+            }
+            accounts.addInstitution(code, hash);
+        }
+        LOG.info("Broker accounts for {} institutions read from {}", accounts.accounts.size(), file);
+        return accounts;
+    }
+
+    private void addInstitution(String code, String hash) {
+        accounts.put(code, new Account(hash, Set.of(SENDER_ROLE, INSTITUTION_ROLE_PREFIX + code)));
+    }
+
+    Optional<Account> find(String user) {
+        return Optional.ofNullable(user == null ? null : accounts.get(user));
+    }
+}

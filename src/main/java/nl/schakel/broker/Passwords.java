@@ -1,0 +1,54 @@
+package nl.schakel.broker;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Password hashes for broker accounts: PBKDF2 with HMAC-SHA256, stored as
+ * {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}. Hash a password with
+ * {@code java -cp target/schakel-gateway.jar nl.schakel.broker.Passwords}.
+ */
+public final class Passwords {
+    private static final String PREFIX = "pbkdf2-sha256";
+    private static final int ITERATIONS = 210_000;
+
+    private Passwords() {
+    }
+
+    public static String hash(char[] password) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return PREFIX + "$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+                + Base64.getEncoder().encodeToString(derive(password, salt, ITERATIONS));
+    }
+
+    public static boolean matches(char[] password, String stored) {
+        String[] parts = stored == null ? new String[0] : stored.split("\\$");
+        if (parts.length != 4 || !PREFIX.equals(parts[0])) {
+            return false;
+        }
+        byte[] expected = Base64.getDecoder().decode(parts[3]);
+        byte[] actual = derive(password, Base64.getDecoder().decode(parts[2]), Integer.parseInt(parts[1]));
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    private static byte[] derive(char[] password, byte[] salt, int iterations) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(new PBEKeySpec(password, salt, iterations, 256)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads a password from the console (or standard input) and prints its hash. */
+    public static void main(String[] args) throws Exception {
+        char[] password = System.console() != null ? System.console().readPassword("Password: ")
+                : new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine().toCharArray();
+        System.out.println(hash(password));
+    }
+}

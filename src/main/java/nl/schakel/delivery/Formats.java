@@ -1,0 +1,75 @@
+package nl.schakel.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBElement;
+import jakarta.xml.bind.JAXBException;
+import nl.schakel.directory.Directory;
+import nl.schakel.directory.Institution;
+import nl.schakel.intake.Headers;
+import nl.schakel.model.acknowledgement.Acknowledgement;
+import nl.schakel.model.dossier.TransferDossier;
+import nl.schakel.model.followup.FollowUpReport;
+import nl.schakel.model.receipt.Receipt;
+import nl.schakel.validation.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+
+import javax.xml.XMLConstants;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/**
+ * Puts a message in the format its recipient prefers, just before it goes onto the recipient's
+ * queue: JSON of the same model where the directory says so, XML otherwise.
+ */
+public final class Formats {
+    private final Directory directory;
+    private final JAXBContext models;
+    private final ObjectMapper json;
+    private final XMLInputFactory xmlInput;
+
+    public Formats(Directory directory, int maxBytes, int maxDepth) {
+        this.directory = directory;
+        try {
+            this.models = JAXBContext.newInstance(TransferDossier.class, Receipt.class, Acknowledgement.class, FollowUpReport.class);
+        } catch (JAXBException e) {
+            throw new IllegalStateException(e);
+        }
+        this.json = Json.mapper(maxBytes, maxDepth);
+        this.xmlInput = XMLInputFactory.newFactory();
+        xmlInput.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        xmlInput.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        xmlInput.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    }
+
+    /** The recipient is the institution of the destination queue inbox.&lt;code&gt;. */
+    public void forRecipient(Exchange exchange) throws InvalidPayloadException, JAXBException, XMLStreamException, IOException {
+        Message in = exchange.getIn();
+        String destination = in.getHeader("CamelJmsDestinationName", String.class);
+        String code = destination.substring(destination.indexOf('.') + 1);
+        boolean wantsJson = directory.find(code).map(i -> i.format() == Institution.Format.JSON).orElse(false);
+        if (wantsJson) {
+            in.setBody(toJson(in.getMandatoryBody(byte[].class)));
+            in.setHeader(Headers.FORMAT, "json");
+        } else {
+            in.setHeader(Headers.FORMAT, "xml");
+        }
+    }
+
+    private byte[] toJson(byte[] xml) throws JAXBException, XMLStreamException, IOException {
+        XMLStreamReader reader = xmlInput.createXMLStreamReader(new ByteArrayInputStream(xml));
+        try {
+            Object model = models.createUnmarshaller().unmarshal(reader);
+            return json.writer().with(SerializationFeature.WRAP_ROOT_VALUE).writeValueAsBytes(
+                    model instanceof JAXBElement<?> e ? e.getValue() : model);
+        } finally {
+            reader.close();
+        }
+    }
+}
