@@ -21,5 +21,6 @@ final class SenderStampPlugin implements ActiveMQServerMessagePlugin {
             message.putStringProperty(PROPERTY, user);
         }
         message.reencode();
+
     }
 }

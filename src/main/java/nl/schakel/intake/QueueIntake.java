@@ -50,12 +50,14 @@ public final class QueueIntake {
         }
     }
 
-    /** Reads a BytesMessage in chunks. */
+    /** Reads a BytesMessage in chunks, no further than its body length. */
     private static final class BytesMessageStream extends InputStream {
         private final BytesMessage message;
+        private long remaining;
 
-        BytesMessageStream(BytesMessage message) {
+        BytesMessageStream(BytesMessage message) throws JMSException {
             this.message = message;
+            this.remaining = message.getBodyLength();
         }
 
         @Override
@@ -66,9 +68,14 @@ public final class QueueIntake {
 
         @Override
         public int read(byte[] b, int off, int len) {
+            if (remaining <= 0) {
+                return -1;
+            }
             try {
-                byte[] chunk = off == 0 ? b : new byte[len];
-                int n = message.readBytes(chunk, len);
+                int wanted = (int) Math.min(len, remaining);
+                byte[] chunk = off == 0 ? b : new byte[wanted];
+                int n = message.readBytes(chunk, wanted);
+                remaining -= Math.max(n, 0);
                 if (n > 0 && off != 0) {
                     System.arraycopy(chunk, 0, b, off, n);
                 }
