@@ -1,0 +1,60 @@
+package nl.schakel.gateway;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A queue message the gateway cannot process goes to the dead-letter queue, and its sender is told. */
+class QueueDeadLetterTest extends GatewayTestSupport {
+
+    @Override
+    protected Properties extraProperties() {
+        Properties p = new Properties();
+        p.put("schakel.broker.max-delivery-attempts", "3");
+        p.put("schakel.broker.redelivery-delay-ms", "50");
+        return p;
+    }
+
+    @Override
+    public boolean isUseAdviceWith() {
+        return true;
+    }
+
+    @Test
+    void a_message_that_keeps_failing_is_dead_lettered_after_the_broker_redeliveries_and_the_sender_gets_a_failed_receipt() throws Exception {
+        // a fault inside the gateway (the outer edge is real: broker, client, routes)
+        AdviceWith.adviceWith(context, "intake-queue", a -> a.weaveByToUri("direct:intake").before()
+                .throwException(new IllegalStateException("simulated processing fault")));
+        context.start();
+
+        try (Connection connection = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort, "31AA00", "demo-31AA00").createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage dossier = session.createBytesMessage();
+            dossier.writeBytes(Files.readString(EXAMPLES.resolve("isk-to-vo.xml")).replace("30AA00", "31AA00").replace("30AB00", "31AB00")
+                    .getBytes(StandardCharsets.UTF_8));
+            session.createProducer(session.createQueue("gateway.inbound")).send(dossier);
+
+            BytesMessage receipt = (BytesMessage) session.createConsumer(session.createQueue("inbox.31AA00")).receive(30_000);
+            assertThat(receipt).isNotNull();
+            byte[] body = new byte[(int) receipt.getBodyLength()];
+            receipt.readBytes(body);
+            assertThat(new String(body, StandardCharsets.UTF_8)).contains("<status>FAILED</status>", "GATEWAY-PROCESSING-FAILED")
+                    .doesNotContain("simulated");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> broker().messageCount("DLQ.gateway.inbound") == 1);
+        assertThat(broker().messageCount("gateway.inbound")).isZero();
+        assertThat(broker().messagesAdded("inbox.31AB00")).isZero();
+    }
+}
