@@ -14,6 +14,8 @@ import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.LedgerGuard;
 import nl.schakel.ledger.LedgerIdempotentRepository;
 import nl.schakel.ledger.Retention;
+import nl.schakel.ledger.Status;
+import nl.schakel.intake.Headers;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import nl.schakel.intake.Intake;
@@ -44,6 +46,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
 import java.util.Map;
 
 /**
@@ -74,6 +78,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             Files.createDirectories(dataDir.resolve("outbox").resolve(i.code()));
         }
 
+        Ledger ledger = ledger(context, props, dataDir);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setMaxConnections(Integer.parseInt(setting(props, "schakel.broker.max-connections")));
         if (Boolean.parseBoolean(setting(props, "schakel.broker.embedded"))) {
@@ -96,6 +101,15 @@ public class GatewayConfiguration implements CamelConfiguration {
                     accounts, new java.util.HashSet<>(codes), listener,
                     Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts")),
                     Long.parseLong(setting(props, "schakel.broker.redelivery-delay-ms")));
+            // a dossier consumed by an institution on the queue channel: picked up
+            ExecutorService ledgerWrites = context.getExecutorServiceManager().newSingleThreadExecutor(this, "ledger-consumed");
+            broker.onConsumed(directory.withChannel(Institution.Channel.QUEUE).stream().map(i -> "inbox." + i.code()).collect(Collectors.toSet()),
+                    (queue, message) -> {
+                        String transferId = message.getStringProperty(Headers.TRANSFER_ID);
+                        if ("dossier".equals(message.getStringProperty(Headers.TYPE)) && transferId != null) {
+                            ledgerWrites.submit(() -> ledger.record(transferId, Status.PICKED_UP, "consumed from " + queue));
+                        }
+                    });
             broker.start();
             context.addService(broker, true, true);
             context.getRegistry().bind("broker", broker);
@@ -126,7 +140,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         }, true, true);
 
 
-        Ledger ledger = ledger(context, props, dataDir);
         MessageValidator validator = new MessageValidator(catalogue, directory, ledger::findDelivered, maxBytes, maxDepth);
         context.getRegistry().bind("directory", directory);
         context.getRegistry().bind("catalogue", catalogue);

@@ -36,6 +36,8 @@ public final class EmbeddedBroker implements Service {
     private final Listener listener;
     private final int maxDeliveryAttempts;
     private final long redeliveryDelayMs;
+    private Set<String> consumedQueues = Set.of();
+    private java.util.function.BiConsumer<String, org.apache.activemq.artemis.api.core.Message> onConsumed;
     private EmbeddedActiveMQ server;
 
     public EmbeddedBroker(Path directory, int serverId, BrokerAccounts accounts, Set<String> institutions, Listener listener,
@@ -47,6 +49,12 @@ public final class EmbeddedBroker implements Service {
         this.listener = listener;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
         this.redeliveryDelayMs = redeliveryDelayMs;
+    }
+
+    /** Calls back when an institution consumes a message from one of these queues (before {@link #start()}). */
+    public void onConsumed(Set<String> queues, java.util.function.BiConsumer<String, org.apache.activemq.artemis.api.core.Message> callback) {
+        this.consumedQueues = Set.copyOf(queues);
+        this.onConsumed = callback;
     }
 
     /** The URL a client in this JVM connects with. */
@@ -83,6 +91,9 @@ public final class EmbeddedBroker implements Service {
             }
             config.setPopulateValidatedUser(true);
             config.registerBrokerPlugin(new SenderStampPlugin());
+            if (onConsumed != null) {
+                config.registerBrokerPlugin(new ConsumptionPlugin(consumedQueues, onConsumed));
+            }
             config.addQueueConfiguration(QueueConfiguration.of(INBOUND).setRoutingType(RoutingType.ANYCAST).setDurable(true));
             for (String code : institutions) {
                 config.addQueueConfiguration(QueueConfiguration.of("inbox." + code).setRoutingType(RoutingType.ANYCAST).setDurable(true));

@@ -5,6 +5,8 @@ import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import java.time.OffsetDateTime;
+
 /**
  * Exactly once per sender and message id: the id is claimed in the ledger before the send and
  * confirmed after the broker took the message. A claim that was never confirmed (the gateway
@@ -12,6 +14,7 @@ import org.apache.camel.Message;
  */
 public final class Forwarding {
     public static final String CLAIM = "schakelClaim";
+    private static final String SENT_AT = "schakelSentAt";
     private final Ledger ledger;
 
     public Forwarding(Ledger ledger) {
@@ -28,11 +31,17 @@ public final class Forwarding {
         }
     }
 
+    /** Just before the send: the moment the message goes onto the receiver's queue. */
+    public void sending(Exchange exchange) {
+        exchange.setProperty(SENT_AT, OffsetDateTime.now());
+    }
+
     public void sent(Exchange exchange) {
         Message in = exchange.getIn();
         String sender = in.getHeader(Headers.SENDER, String.class);
         String receiver = in.getHeader(Headers.RECEIVER, String.class);
-        ledger.markQueued(sender, in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TRANSFER_ID, String.class), "inbox." + receiver);
+        ledger.markQueued(sender, in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TRANSFER_ID, String.class), "inbox." + receiver,
+                exchange.getProperty(SENT_AT, OffsetDateTime.now(), OffsetDateTime.class));
         // an answer to a transfer: its step goes on the original transfer's timeline too
         String refersTo = in.getHeader(Headers.REFERS_TO, String.class);
         if (refersTo != null) {

@@ -151,15 +151,18 @@ public final class Ledger {
         });
     }
 
-    /** The broker took the message: the claim is confirmed and the transfer QUEUED on the receiver's queue. */
-    public void markQueued(String sender, String messageId, String transferId, String queue) {
+    /**
+     * The broker took the message (sent at {@code sentAt}): the claim is confirmed and the transfer
+     * QUEUED on the receiver's queue. The receiver may have picked it up before this is recorded.
+     */
+    public void markQueued(String sender, String messageId, String transferId, String queue, OffsetDateTime sentAt) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?")) {
                 ps.setString(1, sender);
                 ps.setString(2, messageId);
                 ps.executeUpdate();
             }
-            step(c, transferId, Status.QUEUED, queue);
+            step(c, transferId, Status.QUEUED, queue, sentAt.withOffsetSameInstant(ZoneOffset.UTC));
             return null;
         });
     }
@@ -210,7 +213,7 @@ public final class Ledger {
     public List<TransferEvent> timeline(String transferId) {
         return inTransaction(c -> {
             List<TransferEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT status, at, detail FROM transfer_event WHERE transfer_id = ? ORDER BY event_id")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, at, detail FROM transfer_event WHERE transfer_id = ? ORDER BY at, event_id")) {
                 ps.setString(1, transferId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -353,16 +356,29 @@ public final class Ledger {
     }
 
     private void step(Connection c, String transferId, Status status, String detail) throws SQLException {
-        OffsetDateTime now = now();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE transfer SET status = ?, updated_at = ? WHERE transfer_id = ?")) {
-            ps.setString(1, status.name());
-            ps.setObject(2, now);
-            ps.setString(3, transferId);
-            if (ps.executeUpdate() == 0) {
-                return; // purged by retention, or recorded before the ledger existed
+        step(c, transferId, status, detail, now());
+    }
+
+    private void step(Connection c, String transferId, Status status, String detail, OffsetDateTime at) throws SQLException {
+        Status current;
+        try (PreparedStatement ps = c.prepareStatement("SELECT status FROM transfer WHERE transfer_id = ? FOR UPDATE")) {
+            ps.setString(1, transferId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return; // purged by retention, or recorded before the ledger existed
+                }
+                current = Status.valueOf(rs.getString(1));
             }
         }
-        event(c, transferId, status, detail, now);
+        if (status.isAtOrAfter(current)) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE transfer SET status = ?, updated_at = ? WHERE transfer_id = ?")) {
+                ps.setString(1, status.name());
+                ps.setObject(2, now());
+                ps.setString(3, transferId);
+                ps.executeUpdate();
+            }
+        }
+        event(c, transferId, status, detail, at);
     }
 
     private static void event(Connection c, String transferId, Status status, String detail, OffsetDateTime at) throws SQLException {

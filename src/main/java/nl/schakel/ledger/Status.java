@@ -1,6 +1,17 @@
 package nl.schakel.ledger;
 
-/** The steps of a transfer's timeline. */
+/** The steps of a transfer's timeline, in the order a transfer goes through them. */
 public enum Status {
-    RECEIVED, REJECTED, ACCEPTED, DUPLICATE, QUEUED, PICKED_UP, ACKNOWLEDGED, DECLINED, FOLLOW_UP_RECEIVED
+    RECEIVED(0), REJECTED(1), ACCEPTED(1), DUPLICATE(1), QUEUED(2), PICKED_UP(3), ACKNOWLEDGED(4), DECLINED(4), FOLLOW_UP_RECEIVED(5);
+
+    private final int stage;
+
+    Status(int stage) {
+        this.stage = stage;
+    }
+
+    /** Whether this step comes after (or with) the other: a late record of an earlier step does not turn a transfer back. */
+    public boolean isAtOrAfter(Status other) {
+        return stage >= other.stage;
+    }
 }

@@ -116,8 +116,13 @@ class QueueChannelTest extends GatewayTestSupport {
         assertThat(body(followUp)).contains("<monthsAfterTransfer>3</monthsAfterTransfer>");
 
         String transfer = ledger().findByMessageId("UT-0001").stream().filter(t -> "31AA00".equals(t.sender())).findFirst().orElseThrow().transferId();
+        // picked up is recorded when the broker sees the school's consumer acknowledge the dossier
+        await().until(() -> ledger().timeline(transfer).size() == 6);
         assertThat(ledger().timeline(transfer)).extracting(TransferEvent::status)
-                .containsExactly(Status.RECEIVED, Status.ACCEPTED, Status.QUEUED, Status.ACKNOWLEDGED, Status.FOLLOW_UP_RECEIVED);
+                .containsSubsequence(Status.RECEIVED, Status.ACCEPTED, Status.QUEUED, Status.ACKNOWLEDGED, Status.FOLLOW_UP_RECEIVED)
+                .contains(Status.PICKED_UP);
+        assertThat(ledger().timeline(transfer)).filteredOn(e -> e.status() == Status.PICKED_UP)
+                .extracting(TransferEvent::detail).containsExactly("consumed from inbox.31AB00");
     }
 
     @Test

@@ -69,7 +69,7 @@ abstract class LedgerContract {
     void keeps_one_row_per_transfer_and_its_timeline_in_order() {
         ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
         assertThat(ledger.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
-        ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00");
+        ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00", OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC));
         ledger.record("R-1", Status.PICKED_UP, "file outbox/30AB00");
         ledger.record("R-1", Status.ACKNOWLEDGED, "ACCEPTED");
 
@@ -80,6 +80,22 @@ abstract class LedgerContract {
         assertThat(ledger.timeline("R-1")).extracting(TransferEvent::status)
                 .containsExactly(Status.RECEIVED, Status.ACCEPTED, Status.QUEUED, Status.PICKED_UP, Status.ACKNOWLEDGED);
         assertThat(ledger.findByMessageId("M-1")).extracting(Transfer::transferId).containsExactly("R-1");
+    }
+
+    @Test
+    void a_late_record_of_an_earlier_step_keeps_the_timeline_in_time_order_and_the_status_forward() {
+        ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
+        OffsetDateTime sentAt = OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC);
+        ledger.claim("30AA00", "M-1", "R-1");
+        clock.now = clock.now.plusMillis(5);
+        // the receiver took the file before the sender's side recorded the send
+        ledger.record("R-1", Status.PICKED_UP, "file outbox/30AB00/x.xml");
+        clock.now = clock.now.plusMillis(5);
+        ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00", sentAt);
+
+        assertThat(ledger.find("R-1").orElseThrow().status()).isEqualTo(Status.PICKED_UP);
+        assertThat(ledger.timeline("R-1")).extracting(TransferEvent::status)
+                .containsExactly(Status.RECEIVED, Status.ACCEPTED, Status.QUEUED, Status.PICKED_UP);
     }
 
     @Test
@@ -95,7 +111,7 @@ abstract class LedgerContract {
     void a_sent_message_id_is_a_duplicate_for_the_same_sender_only() {
         ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
         ledger.claim("30AA00", "M-1", "R-1");
-        ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00");
+        ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00", OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC));
 
         Ledger.Claim again = ledger.claim("30AA00", "M-1", "R-3");
         assertThat(again.kind()).isEqualTo(Ledger.Claim.Kind.SENT);

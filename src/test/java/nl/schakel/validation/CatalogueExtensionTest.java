@@ -19,9 +19,10 @@ class CatalogueExtensionTest {
     void a_catalogue_entry_alone_makes_the_gateway_recognise_and_schema_check_the_oso_dossier(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isReadable(OSO.resolve("OSO_gegevensset_2019.1.xsd")), "the OSO reference files are not beside the project");
         Path catalogue = dir.resolve("catalogue.yaml");
-        Files.writeString(catalogue, Files.readString(Path.of("schemas/catalogue.yaml"))
-                .replace("schema: transfer-dossier-v1.xsd", "schema: " + Path.of("schemas/transfer-dossier-v1.xsd").toUri())
-                .replace("rules: transfer-dossier-v1.sch", "rules: " + Path.of("schemas/transfer-dossier-v1.sch").toUri())
+        // the shipped catalogue, its files named absolutely, plus one entry
+        String shipped = Files.readString(Path.of("schemas/catalogue.yaml"))
+                .replaceAll("(schema|rules): ([\\w.-]+)", "$1: " + Path.of("schemas").toAbsolutePath().toUri() + "$2");
+        Files.writeString(catalogue, shipped
                 + """
                   - id: oso-dossier-2019
                     namespace: http://www.edustandaard.nl/oso_gegevensset/2019/dossier
