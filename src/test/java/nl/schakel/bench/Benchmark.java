@@ -1,0 +1,518 @@
+package nl.schakel.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import nl.schakel.broker.BrokerAccounts;
+import nl.schakel.broker.EmbeddedBroker;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark: in one run on one machine, the broker alone (two persistent hops) as the ceiling,
+ * the gateway's queue and file channels (all validation stages, ledger, delivery), a 20 MB dossier
+ * through a gateway with a 256 MB heap, start-up time, and the validation stages under JMH.
+ * Writes target/bench/summary.json and summary.md. Not a test: run it with
+ * {@code mvn -q -DskipTests package exec:exec@bench} (add {@code -Dbench.args=--short} for a quick look).
+ */
+public final class Benchmark {
+    private static final int PRODUCERS = 4;
+    private static final int IN_FLIGHT = 1000;
+    private static final int MOVERS = 2;
+
+    public record Result(String scenario, int size_bytes, double throughput_per_s, double p50_ms, double p99_ms, double max_ms,
+                  double rss_mb, double heap_mb, Double broker_alone_per_s, Double ratio, String note) {
+    }
+
+    private static Duration warmup;
+    private static Duration measure;
+    private static final AtomicLong IDS = new AtomicLong();
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--short") || List.of(args).contains("SHORT");
+        warmup = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
+        measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
+        Path out = Files.createDirectories(Path.of("target/bench"));
+        List<Result> results = new ArrayList<>();
+        int[] sizes = {8 * 1024, 200 * 1024};
+        Map<Integer, Double> ceiling = new LinkedHashMap<>();
+
+        for (int size : sizes) {
+            Result r = brokerAlone(size);
+            ceiling.put(size, r.throughput_per_s());
+            results.add(r);
+        }
+
+        try (GatewayProcess gateway = GatewayProcess.start("256m")) {
+            results.add(new Result("gateway-startup-to-ready", 0, 0, gateway.startupMs, gateway.startupMs, gateway.startupMs,
+                    gateway.rssMb(), gateway.heapMb(), null, null, "process start until /observe/health is UP"));
+            for (int size : sizes) {
+                Result sat = queueChannel(gateway, size, 0);
+                double broker = ceiling.get(size);
+                results.add(new Result(sat.scenario(), size, sat.throughput_per_s(), sat.p50_ms(), sat.p99_ms(), sat.max_ms(),
+                        gateway.rssMb(), gateway.heapMb(), broker, round(sat.throughput_per_s() / broker), sat.note()));
+                Result paced = queueChannel(gateway, size, 100);
+                results.add(new Result(paced.scenario(), size, paced.throughput_per_s(), paced.p50_ms(), paced.p99_ms(), paced.max_ms(),
+                        gateway.rssMb(), gateway.heapMb(), null, null, paced.note()));
+                results.add(withProcess(fileChannel(gateway, size, 0), gateway));
+                results.add(withProcess(fileChannel(gateway, size, 100), gateway));
+            }
+            results.add(largeDossier(gateway));
+        }
+
+        results.addAll(ValidationStages.run(quick));
+        write(out, results, quick);
+    }
+
+    private static Result withProcess(Result r, GatewayProcess gateway) {
+        return new Result(r.scenario(), r.size_bytes(), r.throughput_per_s(), r.p50_ms(), r.p99_ms(), r.max_ms(),
+                gateway.rssMb(), gateway.heapMb(), null, null, r.note());
+    }
+
+    // ---------------------------------------------------------------- broker alone
+
+    private static Result brokerAlone(int size) throws Exception {
+        Path dir = Files.createTempDirectory("schakel-bench-broker-");
+        int port = freePort();
+        BrokerAccounts accounts = BrokerAccounts.demo(List.of());
+        accounts.addGateway("bench", "bench");
+        EmbeddedBroker broker = new EmbeddedBroker(dir.resolve("broker"), 77, accounts, Set.of(),
+                new EmbeddedBroker.Listener("127.0.0.1", port, null, null), 5, 1000);
+        broker.start();
+        AtomicBoolean moving = new AtomicBoolean(true);
+        List<Thread> movers = new ArrayList<>();
+        try {
+            ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(broker.inVmUrl(), "bench", "bench");
+            for (int i = 0; i < MOVERS; i++) {
+                Thread mover = new Thread(() -> move(inVm, moving), "mover-" + i);
+                mover.start();
+                movers.add(mover);
+            }
+            ActiveMQConnectionFactory tcp = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "bench", "bench");
+            byte[] body = new Payloads("31AA00", "31AB00").dossier("BENCH", size);
+            Result r = jmsScenario("broker-alone-2-hops", size, 0, tcp, tcp, "bench.in", "bench.out", null, id -> body);
+            System.out.printf("%-32s %7d B  %8.1f msg/s%n", r.scenario(), size, r.throughput_per_s());
+            return new Result(r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms(), r.max_ms(),
+                    rssMb(ProcessHandle.current().pid()), usedHeapMb(), null, null, "consumer moves bench.in to bench.out in one transaction, " + MOVERS + " movers");
+        } finally {
+            moving.set(false);
+            for (Thread t : movers) {
+                t.join(5000);
+            }
+            broker.stop();
+        }
+    }
+
+    private static void move(ActiveMQConnectionFactory cf, AtomicBoolean moving) {
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer in = s.createConsumer(s.createQueue("bench.in"));
+            MessageProducer out = s.createProducer(s.createQueue("bench.out"));
+            out.setDeliveryMode(DeliveryMode.PERSISTENT);
+            while (moving.get()) {
+                Message m = in.receive(100);
+                if (m != null) {
+                    out.send(m);
+                    s.commit();
+                }
+            }
+        } catch (JMSException e) {
+            if (moving.get()) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- gateway, queue channel
+
+    private static Result queueChannel(GatewayProcess gateway, int size, int ratePerS) throws Exception {
+        ActiveMQConnectionFactory isk = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AA00", "demo-31AA00");
+        ActiveMQConnectionFactory vo = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AB00", "demo-31AB00");
+        Payloads payloads = new Payloads("31AA00", "31AB00");
+        Result r = jmsScenario("gateway-queue" + (ratePerS > 0 ? "-at-" + ratePerS + "-per-s" : "-saturation"), size, ratePerS,
+                isk, vo, "gateway.inbound", "inbox.31AB00", "inbox.31AA00", id -> payloads.dossier(id, size));
+        System.out.printf("%-32s %7d B  %8.1f msg/s  p50 %.1f ms  p99 %.1f ms%n", r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms());
+        return r;
+    }
+
+    interface Body {
+        byte[] of(String id);
+    }
+
+    /** Producers send (at a rate, or as fast as IN_FLIGHT allows) and one consumer receives; the window after warm-up is measured. */
+    private static Result jmsScenario(String name, int size, int ratePerS, ActiveMQConnectionFactory sendAs, ActiveMQConnectionFactory receiveAs,
+                                      String sendTo, String receiveFrom, String drain, Body body) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Semaphore inFlight = new Semaphore(IN_FLIGHT);
+        Stats stats = new Stats();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Connection> connections = new ArrayList<>();
+        try {
+            Connection receiver = receiveAs.createConnection();
+            connections.add(receiver);
+            Session rs = receiver.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            rs.createConsumer(rs.createQueue(receiveFrom)).setMessageListener(m -> {
+                try {
+                    Long t = sentAt.remove(m.getStringProperty("schakelMessageId"));
+                    if (t != null) {
+                        stats.record(t, System.nanoTime());
+                        inFlight.release();
+                    }
+                } catch (JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            receiver.start();
+            if (drain != null) {
+                Connection drainer = sendAs.createConnection();
+                connections.add(drainer);
+                Session ds = drainer.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+                ds.createConsumer(ds.createQueue(drain)).setMessageListener(m -> { });
+                drainer.start();
+            }
+            int producers = ratePerS > 0 ? 1 : PRODUCERS;
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                Connection c = sendAs.createConnection();
+                connections.add(c);
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = s.createProducer(s.createQueue(sendTo));
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                Thread t = new Thread(() -> {
+                    long next = System.nanoTime();
+                    while (running.get()) {
+                        try {
+                            if (ratePerS > 0) {
+                                next += 1_000_000_000L / ratePerS;
+                                long wait = next - System.nanoTime();
+                                if (wait > 0) {
+                                    TimeUnit.NANOSECONDS.sleep(wait);
+                                }
+                            }
+                            if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                                continue;
+                            }
+                            String id = "B" + IDS.incrementAndGet();
+                            BytesMessage m = s.createBytesMessage();
+                            m.writeBytes(body.of(id));
+                            m.setStringProperty("schakelMessageId", id);
+                            sentAt.put(id, System.nanoTime());
+                            producer.send(m);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (JMSException e) {
+                            if (running.get()) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    }
+                }, name + "-producer-" + p);
+                t.start();
+                threads.add(t);
+            }
+            return window(name, size, stats, threads, running, ratePerS);
+        } finally {
+            running.set(false);
+            for (Connection c : connections) {
+                c.close();
+            }
+        }
+    }
+
+    private static Result window(String name, int size, Stats stats, List<Thread> threads, AtomicBoolean running, int ratePerS) throws InterruptedException {
+        Thread.sleep(warmup.toMillis());
+        stats.start();
+        long t0 = System.nanoTime();
+        Thread.sleep(measure.toMillis());
+        stats.stop();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        running.set(false);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        return new Result(name, size, round(stats.count() / seconds), round(stats.percentile(50)), round(stats.percentile(99)),
+                round(stats.percentile(100)), 0, 0, null, null,
+                (ratePerS > 0 ? "offered " + ratePerS + "/s" : PRODUCERS + " producers, " + IN_FLIGHT + " in flight at most")
+                        + ", " + measure.toSeconds() + " s after " + warmup.toSeconds() + " s warm-up");
+    }
+
+    // ---------------------------------------------------------------- gateway, file channel
+
+    private static Result fileChannel(GatewayProcess gateway, int size, int ratePerS) throws Exception {
+        Payloads payloads = new Payloads("30AA00", "30AB00");
+        Path inbox = gateway.dataDir.resolve("inbox/30AA00");
+        Path outbox = gateway.dataDir.resolve("outbox/30AB00");
+        Path receipts = gateway.dataDir.resolve("outbox/30AA00");
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Semaphore inFlight = new Semaphore(200);
+        Stats stats = new Stats();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Pattern name = Pattern.compile("dossier-30AA00-(.+)\\.xml");
+        Thread poller = new Thread(() -> {
+            while (running.get() || !sentAt.isEmpty()) {
+                try (Stream<Path> files = Files.list(outbox)) {
+                    for (Path f : files.toList()) {
+                        Matcher m = name.matcher(f.getFileName().toString());
+                        if (m.matches()) {
+                            Long t = sentAt.remove(m.group(1));
+                            if (t != null) {
+                                stats.record(t, System.nanoTime());
+                                inFlight.release();
+                            }
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                    try (Stream<Path> r = Files.list(receipts)) {
+                        for (Path f : r.toList()) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                    Thread.sleep(10);
+                } catch (IOException e) {
+                    // a file the gateway is still renaming: next round
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!running.get()) {
+                    break;
+                }
+            }
+        }, "file-poller");
+        poller.start();
+        Thread writer = new Thread(() -> {
+            long next = System.nanoTime();
+            while (running.get()) {
+                try {
+                    if (ratePerS > 0) {
+                        next += 1_000_000_000L / ratePerS;
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                    }
+                    if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        continue;
+                    }
+                    String id = "F" + IDS.incrementAndGet();
+                    Path temp = inbox.resolve("." + id + ".part");
+                    Files.write(temp, payloads.dossier(id, size));
+                    sentAt.put(id, System.nanoTime());
+                    Files.move(temp, inbox.resolve(id + ".xml"), StandardCopyOption.ATOMIC_MOVE);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }, "file-writer");
+        writer.start();
+        Result r = window("gateway-file" + (ratePerS > 0 ? "-at-" + ratePerS + "-per-s" : "-saturation"), size, stats, List.of(writer), running, ratePerS);
+        poller.join(10_000);
+        System.out.printf("%-32s %7d B  %8.1f msg/s  p50 %.1f ms  p99 %.1f ms%n", r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms());
+        return new Result(r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms(), r.max_ms(), 0, 0, null, null,
+                r.note() + "; file picked up after schakel.file.min-age-ms (default 1000)");
+    }
+
+    // ---------------------------------------------------------------- 20 MB
+
+    private static Result largeDossier(GatewayProcess gateway) throws Exception {
+        int size = 19 * 1024 * 1024 + 512 * 1024;
+        ActiveMQConnectionFactory isk = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AA00", "demo-31AA00");
+        ActiveMQConnectionFactory vo = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AB00", "demo-31AB00");
+        Payloads payloads = new Payloads("31AA00", "31AB00");
+        Stats stats = new Stats();
+        stats.start();
+        int delivered = 0;
+        double peakRss = 0;
+        try (Connection in = isk.createConnection(); Connection out = vo.createConnection()) {
+            out.start();
+            Session ss = in.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Session rs = out.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = ss.createProducer(ss.createQueue("gateway.inbound"));
+            MessageConsumer consumer = rs.createConsumer(rs.createQueue("inbox.31AB00"));
+            for (int i = 0; i < 3; i++) {
+                String id = "L" + IDS.incrementAndGet();
+                BytesMessage m = ss.createBytesMessage();
+                m.writeBytes(payloads.dossier(id, size));
+                long t = System.nanoTime();
+                producer.send(m);
+                Message received = consumer.receive(120_000);
+                if (received != null && id.equals(received.getStringProperty("schakelMessageId"))) {
+                    stats.record(t, System.nanoTime());
+                    delivered++;
+                }
+                peakRss = Math.max(peakRss, gateway.rssMb());
+            }
+        }
+        System.out.printf("%-32s %7d B  delivered %d of 3, p50 %.0f ms, gateway alive %s%n", "gateway-queue-20mb", size, delivered,
+                stats.percentile(50), gateway.process.isAlive());
+        return new Result("gateway-queue-20mb", size, Double.NaN, round(stats.percentile(50)), round(stats.percentile(99)), round(stats.percentile(100)),
+                peakRss, gateway.heapMb(), null, null, "3 dossiers one after another, gateway -Xmx256m; delivered " + delivered + " of 3"
+                + (gateway.process.isAlive() ? "" : "; the gateway process died"));
+    }
+
+    // ---------------------------------------------------------------- the gateway as its own process
+
+    static final class GatewayProcess implements AutoCloseable {
+        final Process process;
+        final Path dataDir;
+        final int brokerPort;
+        final long startupMs;
+
+        private GatewayProcess(Process process, Path dataDir, int brokerPort, long startupMs) {
+            this.process = process;
+            this.dataDir = dataDir;
+            this.brokerPort = brokerPort;
+            this.startupMs = startupMs;
+        }
+
+        static GatewayProcess start(String heap) throws Exception {
+            Path dataDir = Files.createTempDirectory("schakel-bench-gateway-");
+            int management = freePort();
+            int broker = freePort();
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                    "-Dschakel.data-dir=" + dataDir, "-Dcamel.management.port=" + management, "-Dschakel.broker.port=" + broker,
+                    "-jar", Path.of("target/schakel-gateway.jar").toAbsolutePath().toString())
+                    .redirectErrorStream(true).redirectOutput(Path.of("target/bench/gateway.log").toFile()).start();
+            HttpClient http = HttpClient.newHttpClient();
+            while (true) {
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/observe/health")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"UP\"")) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                if (!p.isAlive() || System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(120)) {
+                    throw new IllegalStateException("the gateway did not start; see target/bench/gateway.log");
+                }
+                Thread.sleep(20);
+            }
+            long startup = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("%-32s %d ms%n", "gateway startup to ready", startup);
+            return new GatewayProcess(p, dataDir, broker, startup);
+        }
+
+        double rssMb() {
+            return process.isAlive() ? Benchmark.rssMb(process.pid()) : Double.NaN;
+        }
+
+        double heapMb() {
+            if (!process.isAlive()) {
+                return Double.NaN;
+            }
+            try {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(process.pid()), "GC.heap_info").redirectErrorStream(true).start();
+                String text = new String(jcmd.getInputStream().readAllBytes());
+                jcmd.waitFor(30, TimeUnit.SECONDS);
+                Matcher m = Pattern.compile("used (\\d+)K").matcher(text);
+                return m.find() ? round(Long.parseLong(m.group(1)) / 1024.0) : Double.NaN;
+            } catch (IOException | InterruptedException e) {
+                return Double.NaN;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private static void write(Path out, List<Result> results, boolean quick) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("summary.json").toFile(), results);
+        StringBuilder md = new StringBuilder();
+        md.append("Run ").append(LocalDateTime.now().withNano(0)).append(quick ? " (short mode)" : "").append(" on ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores, ").append(System.getProperty("java.vm.name"))
+                .append(' ').append(System.getProperty("java.version")).append("\n\n");
+        md.append("| scenario | size | dossiers/s | p50 ms | p99 ms | max ms | RSS MB | heap used MB | broker alone /s | ratio | note |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (Result r : results) {
+            md.append("| ").append(r.scenario()).append(" | ").append(r.size_bytes() == 0 ? "" : human(r.size_bytes())).append(" | ")
+                    .append(fmt(r.throughput_per_s())).append(" | ").append(fmt(r.p50_ms())).append(" | ").append(fmt(r.p99_ms()))
+                    .append(" | ").append(fmt(r.max_ms())).append(" | ").append(fmt(r.rss_mb())).append(" | ").append(fmt(r.heap_mb()))
+                    .append(" | ").append(r.broker_alone_per_s() == null ? "" : fmt(r.broker_alone_per_s())).append(" | ")
+                    .append(r.ratio() == null ? "" : fmt(r.ratio())).append(" | ").append(r.note() == null ? "" : r.note()).append(" |\n");
+        }
+        Files.writeString(out.resolve("summary.md"), md.toString());
+        System.out.println();
+        System.out.println(md);
+        System.out.println("Written: " + out.resolve("summary.json") + " and " + out.resolve("summary.md"));
+    }
+
+    private static String human(int bytes) {
+        return bytes >= 1024 * 1024 ? String.format("%.1f MB", bytes / 1048576.0) : (bytes / 1024) + " KB";
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) || v == 0 ? "" : (v >= 100 ? String.valueOf(Math.round(v)) : String.valueOf(round(v)));
+    }
+
+    static double round(double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 100) / 100.0;
+    }
+
+    static double rssMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+
+    static double usedHeapMb() {
+        Runtime rt = Runtime.getRuntime();
+        return round((rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+}
