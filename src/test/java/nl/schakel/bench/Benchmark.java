@@ -59,13 +59,19 @@ public final class Benchmark {
     private static Duration measure;
     private static final AtomicLong IDS = new AtomicLong();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] arguments) throws Exception {
+        // exec:exec hands ${bench.args} over as one argument
+        String[] args = String.join(" ", arguments).trim().split("\\s+");
         boolean quick = List.of(args).contains("--short") || List.of(args).contains("SHORT");
+        // QUEUE8K: only the 8 KB queue channel beside the broker alone, to try a setting quickly
+        boolean queueOnly = List.of(args).contains("QUEUE8K");
+        // -Dkey=value arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
+        GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D")).toList();
         warmup = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
         measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
         Path out = Files.createDirectories(Path.of("target/bench"));
         List<Result> results = new ArrayList<>();
-        int[] sizes = {8 * 1024, 200 * 1024};
+        int[] sizes = queueOnly ? new int[] {8 * 1024} : new int[] {8 * 1024, 200 * 1024};
         Map<Integer, Double> ceiling = new LinkedHashMap<>();
 
         for (int size : sizes) {
@@ -82,16 +88,23 @@ public final class Benchmark {
                 double broker = ceiling.get(size);
                 results.add(new Result(sat.scenario(), size, sat.throughput_per_s(), sat.p50_ms(), sat.p99_ms(), sat.max_ms(),
                         gateway.rssMb(), gateway.heapMb(), broker, round(sat.throughput_per_s() / broker), sat.note()));
+                if (queueOnly) {
+                    continue;
+                }
                 Result paced = queueChannel(gateway, size, 100);
                 results.add(new Result(paced.scenario(), size, paced.throughput_per_s(), paced.p50_ms(), paced.p99_ms(), paced.max_ms(),
                         gateway.rssMb(), gateway.heapMb(), null, null, paced.note()));
                 results.add(withProcess(fileChannel(gateway, size, 0), gateway));
                 results.add(withProcess(fileChannel(gateway, size, 100), gateway));
             }
-            results.add(largeDossier(gateway));
+            if (!queueOnly) {
+                results.add(largeDossier(gateway));
+            }
         }
 
-        results.addAll(ValidationStages.run(quick));
+        if (!queueOnly) {
+            results.addAll(ValidationStages.run(quick));
+        }
         write(out, results, quick);
     }
 
@@ -174,6 +187,9 @@ public final class Benchmark {
     /** Producers send (at a rate, or as fast as IN_FLIGHT allows) and one consumer receives; the window after warm-up is measured. */
     private static Result jmsScenario(String name, int size, int ratePerS, ActiveMQConnectionFactory sendAs, ActiveMQConnectionFactory receiveAs,
                                       String sendTo, String receiveFrom, String drain, Body body) throws Exception {
+        // the same client settings for the broker alone and the gateway: durable sends confirmed asynchronously
+        sendAs.setBlockOnDurableSend(false);
+        sendAs.setConfirmationWindowSize(1024 * 1024);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
         Stats stats = new Stats();
@@ -242,7 +258,13 @@ public final class Benchmark {
                 t.start();
                 threads.add(t);
             }
-            return window(name, size, stats, threads, running, ratePerS);
+            Result result = window(name, size, stats, threads, running, ratePerS);
+            // drain: the next scenario starts on an empty gateway
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (!sentAt.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            return result;
         } finally {
             running.set(false);
             for (Connection c : connections) {
@@ -282,6 +304,9 @@ public final class Benchmark {
         Pattern name = Pattern.compile("dossier-30AA00-(.+)\\.xml");
         Thread poller = new Thread(() -> {
             while (running.get() || !sentAt.isEmpty()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
                 try (Stream<Path> files = Files.list(outbox)) {
                     for (Path f : files.toList()) {
                         Matcher m = name.matcher(f.getFileName().toString());
@@ -296,7 +321,9 @@ public final class Benchmark {
                     }
                     try (Stream<Path> r = Files.list(receipts)) {
                         for (Path f : r.toList()) {
-                            Files.deleteIfExists(f);
+                            if (!f.getFileName().toString().startsWith(".")) {
+                                Files.deleteIfExists(f);
+                            }
                         }
                     }
                     Thread.sleep(10);
@@ -304,9 +331,6 @@ public final class Benchmark {
                     // a file the gateway is still renaming: next round
                 } catch (InterruptedException e) {
                     return;
-                }
-                if (!running.get()) {
-                    break;
                 }
             }
         }, "file-poller");
@@ -339,7 +363,9 @@ public final class Benchmark {
         }, "file-writer");
         writer.start();
         Result r = window("gateway-file" + (ratePerS > 0 ? "-at-" + ratePerS + "-per-s" : "-saturation"), size, stats, List.of(writer), running, ratePerS);
-        poller.join(10_000);
+        // drain: the next scenario starts on an empty gateway
+        poller.join(180_000);
+        poller.interrupt();
         System.out.printf("%-32s %7d B  %8.1f msg/s  p50 %.1f ms  p99 %.1f ms%n", r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms());
         return new Result(r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms(), r.max_ms(), 0, 0, null, null,
                 r.note() + "; file picked up after schakel.file.min-age-ms (default 1000)");
@@ -386,6 +412,7 @@ public final class Benchmark {
     // ---------------------------------------------------------------- the gateway as its own process
 
     static final class GatewayProcess implements AutoCloseable {
+        static List<String> extraArgs = List.of();
         final Process process;
         final Path dataDir;
         final int brokerPort;
@@ -403,9 +430,11 @@ public final class Benchmark {
             int management = freePort();
             int broker = freePort();
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                    "-Dschakel.data-dir=" + dataDir, "-Dcamel.management.port=" + management, "-Dschakel.broker.port=" + broker,
-                    "-jar", Path.of("target/schakel-gateway.jar").toAbsolutePath().toString())
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                    "-Dschakel.data-dir=" + dataDir, "-Dcamel.management.port=" + management, "-Dschakel.broker.port=" + broker));
+            command.addAll(extraArgs);
+            command.addAll(List.of("-jar", Path.of("target/schakel-gateway.jar").toAbsolutePath().toString()));
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(Path.of("target/bench/gateway.log").toFile()).start();
             HttpClient http = HttpClient.newHttpClient();
             while (true) {
