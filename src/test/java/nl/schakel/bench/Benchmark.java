@@ -180,6 +180,30 @@ public final class Benchmark {
         return r;
     }
 
+    /** Paces a sender: at a fixed rate when one is given, and never more than the in-flight permits allow. */
+    private static final class Pacer {
+        private final int ratePerS;
+        private final Semaphore inFlight;
+        private long next = System.nanoTime();
+
+        Pacer(int ratePerS, Semaphore inFlight) {
+            this.ratePerS = ratePerS;
+            this.inFlight = inFlight;
+        }
+
+        /** Waits for the next slot; false when no permit came within 100 ms. */
+        boolean next() throws InterruptedException {
+            if (ratePerS > 0) {
+                next += 1_000_000_000L / ratePerS;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+            return inFlight.tryAcquire(100, TimeUnit.MILLISECONDS);
+        }
+    }
+
     interface Body {
         byte[] of(String id);
     }
@@ -227,17 +251,10 @@ public final class Benchmark {
                 MessageProducer producer = s.createProducer(s.createQueue(sendTo));
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
                 Thread t = new Thread(() -> {
-                    long next = System.nanoTime();
+                    Pacer pacer = new Pacer(ratePerS, inFlight);
                     while (running.get()) {
                         try {
-                            if (ratePerS > 0) {
-                                next += 1_000_000_000L / ratePerS;
-                                long wait = next - System.nanoTime();
-                                if (wait > 0) {
-                                    TimeUnit.NANOSECONDS.sleep(wait);
-                                }
-                            }
-                            if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                            if (!pacer.next()) {
                                 continue;
                             }
                             String id = "B" + IDS.incrementAndGet();
@@ -336,17 +353,10 @@ public final class Benchmark {
         }, "file-poller");
         poller.start();
         Thread writer = new Thread(() -> {
-            long next = System.nanoTime();
+            Pacer pacer = new Pacer(ratePerS, inFlight);
             while (running.get()) {
                 try {
-                    if (ratePerS > 0) {
-                        next += 1_000_000_000L / ratePerS;
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        }
-                    }
-                    if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    if (!pacer.next()) {
                         continue;
                     }
                     String id = "F" + IDS.incrementAndGet();

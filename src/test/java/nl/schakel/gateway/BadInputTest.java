@@ -4,10 +4,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -66,9 +62,7 @@ class BadInputTest extends GatewayTestSupport {
         }
 
         // and the gateway is still healthy and still delivers
-        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.body()).contains("\"status\":\"UP\"");
+        assertThat(health()).contains("\"status\":\"UP\"");
         drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
         assertThat(awaitFiles(outbox("30AB00"), "dossier-*.xml", 1)).hasSize(1);
     }

@@ -66,6 +66,13 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         configuration.addConfiguration(GatewayConfiguration.class);
     }
 
+    /** The body of GET /observe/health on the management port. */
+    protected String health() throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     protected EmbeddedBroker broker() {
         return context.getRegistry().lookupByNameAndType("broker", EmbeddedBroker.class);
     }

@@ -7,10 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,10 +72,5 @@ class LedgerOutageTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(20)).until(() -> health().contains("\"status\":\"UP\""));
         assertThat(files(quarantine("30AA00"), "*")).isEmpty();
         assertThat(broker().messageCount("DLQ.inbox.30AB00")).isLessThanOrEqualTo(0);
-    }
-
-    private String health() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

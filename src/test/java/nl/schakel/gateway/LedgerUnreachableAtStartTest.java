@@ -4,10 +4,6 @@ import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Properties;
@@ -35,9 +31,7 @@ class LedgerUnreachableAtStartTest extends GatewayTestSupport {
 
     @Test
     void reports_down_with_the_reason_and_leaves_dropped_files_in_the_inbox() throws Exception {
-        String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(health).contains("\"status\":\"DOWN\"", "\"name\":\"ledger\"", "Connection refused");
+        assertThat(health()).contains("\"status\":\"DOWN\"", "\"name\":\"ledger\"", "Connection refused");
         assertThat(context.getRouteController().getRouteStatus("intake-file")).isIn(ServiceStatus.Stopped, ServiceStatus.Suspended);
 
         drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
