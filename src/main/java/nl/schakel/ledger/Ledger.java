@@ -157,11 +157,7 @@ public final class Ledger {
      */
     public void markQueued(String sender, String messageId, String transferId, String queue, OffsetDateTime sentAt) {
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?")) {
-                ps.setString(1, sender);
-                ps.setString(2, messageId);
-                ps.executeUpdate();
-            }
+            update(c, "UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?", sender, messageId);
             step(c, transferId, Status.QUEUED, queue, sentAt.withOffsetSameInstant(ZoneOffset.UTC));
             return null;
         });
@@ -169,14 +165,7 @@ public final class Ledger {
 
     /** Confirms a claim without a timeline step: the broker had the message from an earlier attempt. */
     public void confirm(String sender, String messageId) {
-        inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?")) {
-                ps.setString(1, sender);
-                ps.setString(2, messageId);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        inTransaction(c -> update(c, "UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?", sender, messageId));
     }
 
     public void markDuplicate(String transferId, String originalTransferId) {
@@ -231,26 +220,11 @@ public final class Ledger {
         }
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (q.status() != null) {
-            where.append(" AND status = ?");
-            args.add(q.status().name());
-        }
-        if (q.sender() != null) {
-            where.append(" AND sender = ?");
-            args.add(q.sender());
-        }
-        if (q.receiver() != null) {
-            where.append(" AND receiver = ?");
-            args.add(q.receiver());
-        }
-        if (q.from() != null) {
-            where.append(" AND received_at >= ?");
-            args.add(q.from());
-        }
-        if (q.until() != null) {
-            where.append(" AND received_at < ?");
-            args.add(q.until());
-        }
+        filter(where, args, "status = ?", q.status() == null ? null : q.status().name());
+        filter(where, args, "sender = ?", q.sender());
+        filter(where, args, "receiver = ?", q.receiver());
+        filter(where, args, "received_at >= ?", q.from());
+        filter(where, args, "received_at < ?", q.until());
         long total = inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM transfer" + where)) {
                 bind(ps, args);
@@ -297,23 +271,10 @@ public final class Ledger {
     /** Deletes ledger rows, claims and delivery records older than the cutoff; returns the transfers deleted. */
     public int purgeOlderThan(OffsetDateTime cutoff) {
         return inTransaction(c -> {
-            int deleted;
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM transfer_event WHERE transfer_id IN (SELECT transfer_id FROM transfer WHERE received_at < ?)")) {
-                ps.setObject(1, cutoff);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM transfer WHERE received_at < ?")) {
-                ps.setObject(1, cutoff);
-                deleted = ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM accepted_message WHERE claimed_at < ?")) {
-                ps.setObject(1, cutoff);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM delivered_message WHERE delivered_at < ?")) {
-                ps.setObject(1, cutoff);
-                ps.executeUpdate();
-            }
+            // their timeline events go with them (ON DELETE CASCADE)
+            int deleted = update(c, "DELETE FROM transfer WHERE received_at < ?", cutoff);
+            update(c, "DELETE FROM accepted_message WHERE claimed_at < ?", cutoff);
+            update(c, "DELETE FROM delivered_message WHERE delivered_at < ?", cutoff);
             return deleted;
         });
     }
@@ -347,12 +308,7 @@ public final class Ledger {
     }
 
     boolean removeDelivery(String key) {
-        return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM delivered_message WHERE delivery_key = ?")) {
-                ps.setString(1, key);
-                return ps.executeUpdate() > 0;
-            }
-        });
+        return inTransaction(c -> update(c, "DELETE FROM delivered_message WHERE delivery_key = ?", key) > 0);
     }
 
     private void step(Connection c, String transferId, Status status, String detail) throws SQLException {
@@ -371,12 +327,7 @@ public final class Ledger {
             }
         }
         if (status.isAtOrAfter(current)) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE transfer SET status = ?, updated_at = ? WHERE transfer_id = ?")) {
-                ps.setString(1, status.name());
-                ps.setObject(2, now());
-                ps.setString(3, transferId);
-                ps.executeUpdate();
-            }
+            update(c, "UPDATE transfer SET status = ?, updated_at = ? WHERE transfer_id = ?", status.name(), now(), transferId);
         }
         event(c, transferId, status, detail, at);
     }
@@ -410,6 +361,21 @@ public final class Ledger {
             }
             return result;
         });
+    }
+
+    /** Adds a condition to a listing's WHERE clause when its value is given. */
+    private static void filter(StringBuilder where, List<Object> args, String condition, Object value) {
+        if (value != null) {
+            where.append(" AND ").append(condition);
+            args.add(value);
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, List.of(args));
+            return ps.executeUpdate();
+        }
     }
 
     private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {

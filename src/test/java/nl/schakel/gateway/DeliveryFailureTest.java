@@ -14,10 +14,7 @@ class DeliveryFailureTest extends GatewayTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties p = new Properties();
-        p.put("schakel.broker.max-delivery-attempts", "3");
-        p.put("schakel.broker.redelivery-delay-ms", "50");
-        return p;
+        return properties("schakel.broker.max-delivery-attempts", "3", "schakel.broker.redelivery-delay-ms", "50");
     }
 
     @Test

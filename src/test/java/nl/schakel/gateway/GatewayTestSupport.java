@@ -61,6 +61,15 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         return new Properties();
     }
 
+    /** Properties from key, value, key, value... */
+    protected static Properties properties(String... keysAndValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            p.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return p;
+    }
+
     @Override
     protected void configure(MainConfigurationProperties configuration) {
         configuration.addConfiguration(GatewayConfiguration.class);

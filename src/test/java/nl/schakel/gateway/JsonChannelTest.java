@@ -16,9 +16,7 @@ class JsonChannelTest extends GatewayTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties p = new Properties();
-        p.put("schakel.directory", "classpath:json-directory.yaml");
-        return p;
+        return properties("schakel.directory", "classpath:json-directory.yaml");
     }
 
     @Test

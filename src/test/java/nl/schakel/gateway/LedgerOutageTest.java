@@ -46,11 +46,8 @@ class LedgerOutageTest extends GatewayTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties p = new Properties();
-        p.put("schakel.ledger.url", "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres");
-        p.put("schakel.ledger.user", "postgres");
-        p.put("schakel.ledger.check-interval-ms", "200");
-        return p;
+        return properties("schakel.ledger.url", "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "schakel.ledger.user", "postgres",
+                "schakel.ledger.check-interval-ms", "200");
     }
 
     @Test

@@ -16,17 +16,14 @@ class LedgerUnreachableAtStartTest extends GatewayTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties p = new Properties();
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        p.put("schakel.ledger.url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/schakel");
-        p.put("schakel.ledger.user", "schakel");
-        p.put("schakel.ledger.check-interval-ms", "200");
-        return p;
+        return properties("schakel.ledger.url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/schakel",
+                "schakel.ledger.user", "schakel", "schakel.ledger.check-interval-ms", "200");
     }
 
     @Test
