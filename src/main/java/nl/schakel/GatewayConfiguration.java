@@ -46,7 +46,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.Map;
 
@@ -71,14 +74,25 @@ public class GatewayConfiguration implements CamelConfiguration {
         try (InputStream in = open(context, directoryLocation)) {
             directory = Directory.read(in, directoryLocation);
         }
-        DocumentCatalogue catalogue = DocumentCatalogue.load(locate(context, setting(props, "schakel.catalogue")));
+        // compiling the schemas and rules and building the JSON models take a second or two: they run
+        // beside the ledger's migration and the broker's start
+        URL catalogueLocation = locate(context, setting(props, "schakel.catalogue"));
+        ExecutorService startup = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "schakel-startup");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<DocumentCatalogue> catalogueLoading = startup.submit(() -> DocumentCatalogue.load(catalogueLocation));
+        Future<Formats> formatsLoading = startup.submit(() -> new Formats(directory, maxBytes, maxDepth));
+        // the ledger's database connects and migrates beside the broker's start
+        Future<Ledger> ledgerOpening = startup.submit(() -> openLedger(props, dataDir));
+        startup.shutdown();
 
         for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
             Files.createDirectories(dataDir.resolve("inbox").resolve(i.code()));
             Files.createDirectories(dataDir.resolve("outbox").resolve(i.code()));
         }
 
-        Ledger ledger = ledger(context, props, dataDir);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setMaxConnections(Integer.parseInt(setting(props, "schakel.broker.max-connections")));
         if (Boolean.parseBoolean(setting(props, "schakel.broker.embedded"))) {
@@ -101,13 +115,17 @@ public class GatewayConfiguration implements CamelConfiguration {
                     accounts, new java.util.HashSet<>(codes), listener,
                     Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts")),
                     Long.parseLong(setting(props, "schakel.broker.redelivery-delay-ms")));
+            broker.journalBufferTimeoutMicros(Integer.parseInt(setting(props, "schakel.broker.journal-buffer-timeout-us")));
             // a dossier consumed by an institution on the queue channel: picked up
             ExecutorService ledgerWrites = context.getExecutorServiceManager().newSingleThreadExecutor(this, "ledger-consumed");
             broker.onConsumed(directory.withChannel(Institution.Channel.QUEUE).stream().map(i -> "inbox." + i.code()).collect(Collectors.toSet()),
                     (queue, message) -> {
                         String transferId = message.getStringProperty(Headers.TRANSFER_ID);
                         if ("dossier".equals(message.getStringProperty(Headers.TYPE)) && transferId != null) {
-                            ledgerWrites.submit(() -> ledger.record(transferId, Status.PICKED_UP, "consumed from " + queue));
+                            ledgerWrites.submit(() -> {
+                                ledgerOpening.get().record(transferId, Status.PICKED_UP, "consumed from " + queue);
+                                return null;
+                            });
                         }
                     });
             broker.start();
@@ -123,6 +141,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                     props.resolveProperty("schakel.broker.user").orElse(null),
                     props.resolveProperty("schakel.broker.password").orElse(null)));
         }
+        Ledger ledger = finished(ledgerOpening);
+        useLedger(context, props, ledger);
         context.addComponent("jms", JmsComponent.jmsComponent(pool));
         // a second pool for the gateway's own sends: a connection factory of its own keeps them out
         // of any consumer's transaction, so a send commits (or fails on a duplicate) right away
@@ -140,6 +160,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         }, true, true);
 
 
+        DocumentCatalogue catalogue = finished(catalogueLoading);
         MessageValidator validator = new MessageValidator(catalogue, directory, ledger::findDelivered, maxBytes, maxDepth);
         context.getRegistry().bind("directory", directory);
         context.getRegistry().bind("catalogue", catalogue);
@@ -150,7 +171,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("inboxFiles", new InboxFiles(directory));
         context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine")));
         context.getRegistry().bind("outbox", new Outbox(ledger));
-        context.getRegistry().bind("formats", new Formats(directory, maxBytes, maxDepth));
+        context.getRegistry().bind("formats", finished(formatsLoading));
         context.getRegistry().bind("queueIntake", new QueueIntake(Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts"))));
         context.getRegistry().bind("deliveredMessages", new LedgerIdempotentRepository(ledger));
         context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
@@ -183,8 +204,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         });
     }
 
-    /** The ledger on H2 under the data folder, or the database at schakel.ledger.url. */
-    private static Ledger ledger(CamelContext context, PropertiesComponent props, Path dataDir) throws Exception {
+    /** The ledger on H2 under the data folder, or the database at schakel.ledger.url, migrated when reachable. */
+    private static Ledger openLedger(PropertiesComponent props, Path dataDir) throws Exception {
         HikariConfig pool = new HikariConfig();
         String url = props.resolveProperty("schakel.ledger.url").filter(u -> !u.isBlank()).orElse(null);
         if (url == null) {
@@ -200,9 +221,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         pool.setValidationTimeout(2000);
         // start even when the database is away: health says DOWN and intake waits for it
         pool.setInitializationFailTimeout(-1);
-        HikariDataSource dataSource = new HikariDataSource(pool);
-        Ledger ledger = new Ledger(dataSource, Clock.systemUTC());
-        if (!ledger.check()) {
+        Ledger ledger = new Ledger(new HikariDataSource(pool), Clock.systemUTC());
+        ledger.check();
+        return ledger;
+    }
+
+    /** Health, intake start and closing of the ledger opened by {@link #openLedger}. */
+    private static void useLedger(CamelContext context, PropertiesComponent props, Ledger ledger) throws Exception {
+        if (!ledger.isAvailable()) {
             LOG.warn("Ledger database unavailable at start ({}): intake waits until it is reachable", ledger.problem().orElse("?"));
             props.addOverrideProperty("schakel.intake.auto-startup", "false");
         }
@@ -213,10 +239,18 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
-                dataSource.close();
+                ledger.close();
             }
         }, true, true);
-        return ledger;
+    }
+
+    /** The result of a start-up task, with its own failure (a bad schema, say) rethrown as is. */
+    private static <T> T finished(Future<T> task) throws Exception {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private static String setting(PropertiesComponent props, String key) {

@@ -1,10 +1,11 @@
 package nl.schakel.delivery;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBElement;
 import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Unmarshaller;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
 import nl.schakel.intake.Headers;
@@ -31,8 +32,10 @@ import java.io.IOException;
 public final class Formats {
     private final Directory directory;
     private final JAXBContext models;
-    private final ObjectMapper json;
+    private final ObjectWriter json;
     private final XMLInputFactory xmlInput;
+    // an unmarshaller is cheap to keep and not thread-safe: one per thread
+    private final ThreadLocal<Unmarshaller> unmarshallers;
 
     public Formats(Directory directory, int maxBytes, int maxDepth) {
         this.directory = directory;
@@ -41,7 +44,14 @@ public final class Formats {
         } catch (JAXBException e) {
             throw new IllegalStateException(e);
         }
-        this.json = Json.mapper(maxBytes, maxDepth);
+        this.json = Json.mapper(maxBytes, maxDepth).writer().with(SerializationFeature.WRAP_ROOT_VALUE);
+        this.unmarshallers = ThreadLocal.withInitial(() -> {
+            try {
+                return models.createUnmarshaller();
+            } catch (JAXBException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         this.xmlInput = XMLInputFactory.newFactory();
         xmlInput.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         xmlInput.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -65,9 +75,8 @@ public final class Formats {
     private byte[] toJson(byte[] xml) throws JAXBException, XMLStreamException, IOException {
         XMLStreamReader reader = xmlInput.createXMLStreamReader(new ByteArrayInputStream(xml));
         try {
-            Object model = models.createUnmarshaller().unmarshal(reader);
-            return json.writer().with(SerializationFeature.WRAP_ROOT_VALUE).writeValueAsBytes(
-                    model instanceof JAXBElement<?> e ? e.getValue() : model);
+            Object model = unmarshallers.get().unmarshal(reader);
+            return json.writeValueAsBytes(model instanceof JAXBElement<?> e ? e.getValue() : model);
         } finally {
             reader.close();
         }

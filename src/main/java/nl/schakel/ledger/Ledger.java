@@ -66,6 +66,17 @@ public final class Ledger {
         }
     }
 
+    /** Closes the connection pool, when the data source is one. */
+    public void close() {
+        if (dataSource instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                problem = describe(e);
+            }
+        }
+    }
+
     public boolean isAvailable() {
         return problem == null;
     }

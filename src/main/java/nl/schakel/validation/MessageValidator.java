@@ -29,6 +29,7 @@ import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 import javax.xml.validation.Validator;
 import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathExpression;
 import javax.xml.xpath.XPathExpressionException;
 import javax.xml.xpath.XPathFactory;
 import java.io.ByteArrayOutputStream;
@@ -64,7 +65,8 @@ public final class MessageValidator {
     // factories are looked up once: with Saxon on the classpath (Schematron), a per-message lookup
     // of TransformerFactory costs about 12 ms and of XPathFactory about 0.2 ms (measured)
     private static final ThreadLocal<Transformer> SERIALISERS = ThreadLocal.withInitial(MessageValidator::newSerialiser);
-    private static final ThreadLocal<XPath> XPATHS = ThreadLocal.withInitial(() -> XPathFactory.newDefaultInstance().newXPath());
+    private final ThreadLocal<Map<String, Map<String, XPathExpression>>> compiledFields = ThreadLocal.withInitial(java.util.HashMap::new);
+    private static final java.util.regex.Pattern PLAIN_CODE = java.util.regex.Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
 
     public MessageValidator(DocumentCatalogue catalogue, Directory directory, int maxBytes, int maxDepth) {
         this(catalogue, directory, DeliveredTransfers.NONE, maxBytes, maxDepth);
@@ -178,22 +180,34 @@ public final class MessageValidator {
     }
 
     /** The routing fields by XPath; a field the document lacks or that is not a plain code is left out. */
-    private static Map<String, String> fields(DocumentType type, Document document) {
-        XPath xpath = XPATHS.get();
-        xpath.reset();
-        xpath.setNamespaceContext(type.namespaces());
+    private Map<String, String> fields(DocumentType type, Document document) {
         Map<String, String> fields = new LinkedHashMap<>();
-        for (Map.Entry<String, String> f : type.fieldPaths().entrySet()) {
+        for (Map.Entry<String, XPathExpression> f : compiledFields.get().computeIfAbsent(type.id(), id -> compileFields(type)).entrySet()) {
             try {
-                String value = xpath.evaluate(f.getValue(), document).trim();
-                if (value.matches("[A-Za-z0-9._\\-]{1,64}")) {
+                String value = f.getValue().evaluate(document).trim();
+                if (PLAIN_CODE.matcher(value).matches()) {
                     fields.put(f.getKey(), value);
                 }
+            } catch (XPathExpressionException e) {
+                throw new IllegalStateException("catalogue entry " + type.id() + ": field " + f.getKey() + " could not be evaluated", e);
+            }
+        }
+        return fields;
+    }
+
+    /** The field XPaths of a type, compiled once per thread (a compiled expression is not thread-safe). */
+    private static Map<String, XPathExpression> compileFields(DocumentType type) {
+        XPath xpath = XPathFactory.newDefaultInstance().newXPath();
+        xpath.setNamespaceContext(type.namespaces());
+        Map<String, XPathExpression> compiled = new LinkedHashMap<>();
+        for (Map.Entry<String, String> f : type.fieldPaths().entrySet()) {
+            try {
+                compiled.put(f.getKey(), xpath.compile(f.getValue()));
             } catch (XPathExpressionException e) {
                 throw new IllegalStateException("catalogue entry " + type.id() + ": field " + f.getKey() + " has a bad XPath", e);
             }
         }
-        return fields;
+        return compiled;
     }
 
     private Document toDocument(DocumentType type, Object model) {

@@ -14,6 +14,7 @@ import org.xml.sax.helpers.DefaultHandler;
 import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParser;
 import javax.xml.parsers.SAXParserFactory;
 import javax.xml.transform.TransformerConfigurationException;
 import javax.xml.transform.TransformerFactory;
@@ -41,6 +42,8 @@ final class XmlReader {
     private final DocumentCatalogue catalogue;
     private final int maxDepth;
     private final SAXParserFactory parsers;
+    // a SAX parser costs a little to create and may be reused after reset(): one per thread
+    private final ThreadLocal<SAXParser> threadParser = new ThreadLocal<>();
     private final SAXTransformerFactory transformers;
 
     XmlReader(DocumentCatalogue catalogue, int maxDepth) {
@@ -71,8 +74,12 @@ final class XmlReader {
 
     Result read(byte[] bytes) throws RejectedInput {
         Pipeline pipeline = new Pipeline();
+        SAXParser parser = threadParser.get();
         try {
-            XMLReader reader = parsers.newSAXParser().getXMLReader();
+            if (parser == null) {
+                parser = parsers.newSAXParser();
+            }
+            XMLReader reader = parser.getXMLReader();
             reader.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             reader.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             reader.setContentHandler(pipeline);
@@ -81,6 +88,9 @@ final class XmlReader {
                 throw new SAXException("external entities are not allowed");
             });
             reader.parse(new InputSource(new ByteArrayInputStream(bytes)));
+            // kept for this thread's next document only after a clean read
+            parser.reset();
+            threadParser.set(parser);
         } catch (StopReading stop) {
             throw new RejectedInput(stop.error);
         } catch (SAXParseException e) {

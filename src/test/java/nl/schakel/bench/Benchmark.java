@@ -63,10 +63,10 @@ public final class Benchmark {
         // exec:exec hands ${bench.args} over as one argument
         String[] args = String.join(" ", arguments).trim().split("\\s+");
         boolean quick = List.of(args).contains("--short") || List.of(args).contains("SHORT");
-        // QUEUE8K: only the 8 KB queue channel beside the broker alone, to try a setting quickly
+        // QUEUE8K: only the 8 KB queue channel (saturation and 100/s) beside the broker alone, to try a setting quickly
         boolean queueOnly = List.of(args).contains("QUEUE8K");
-        // -Dkey=value arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
-        GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D")).toList();
+        // -Dkey=value and -XX: arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
+        GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D") || a.startsWith("-XX:")).toList();
         warmup = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
         measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
         Path out = Files.createDirectories(Path.of("target/bench"));
@@ -88,12 +88,12 @@ public final class Benchmark {
                 double broker = ceiling.get(size);
                 results.add(new Result(sat.scenario(), size, sat.throughput_per_s(), sat.p50_ms(), sat.p99_ms(), sat.max_ms(),
                         gateway.rssMb(), gateway.heapMb(), broker, round(sat.throughput_per_s() / broker), sat.note()));
-                if (queueOnly) {
-                    continue;
-                }
                 Result paced = queueChannel(gateway, size, 100);
                 results.add(new Result(paced.scenario(), size, paced.throughput_per_s(), paced.p50_ms(), paced.p99_ms(), paced.max_ms(),
                         gateway.rssMb(), gateway.heapMb(), null, null, paced.note()));
+                if (queueOnly) {
+                    continue;
+                }
                 results.add(withProcess(fileChannel(gateway, size, 0), gateway));
                 results.add(withProcess(fileChannel(gateway, size, 100), gateway));
             }
@@ -106,6 +106,20 @@ public final class Benchmark {
             results.addAll(ValidationStages.run(quick));
         }
         write(out, results, quick);
+    }
+
+    /** A gateway setting as the gateway process will see it: a -D argument of this run, else application.properties. */
+    static String gatewaySetting(String key) throws IOException {
+        for (String a : GatewayProcess.extraArgs) {
+            if (a.startsWith("-D" + key + "=")) {
+                return a.substring(key.length() + 3);
+            }
+        }
+        java.util.Properties defaults = new java.util.Properties();
+        try (var in = Benchmark.class.getResourceAsStream("/application.properties")) {
+            defaults.load(in);
+        }
+        return defaults.getProperty(key).trim();
     }
 
     private static Result withProcess(Result r, GatewayProcess gateway) {
@@ -122,6 +136,8 @@ public final class Benchmark {
         accounts.addGateway("bench", "bench");
         EmbeddedBroker broker = new EmbeddedBroker(dir.resolve("broker"), 77, accounts, Set.of(),
                 new EmbeddedBroker.Listener("127.0.0.1", port, null, null), 5, 1000);
+        // the same journal setting as the gateway: its default, or the -D override given to the gateway
+        broker.journalBufferTimeoutMicros(Integer.parseInt(gatewaySetting("schakel.broker.journal-buffer-timeout-us")));
         broker.start();
         AtomicBoolean moving = new AtomicBoolean(true);
         List<Thread> movers = new ArrayList<>();
