@@ -210,7 +210,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         String url = props.resolveProperty("schakel.ledger.url").filter(u -> !u.isBlank()).orElse(null);
         if (url == null) {
             Files.createDirectories(dataDir.resolve("ledger"));
-            url = "jdbc:h2:file:" + dataDir.resolve("ledger").resolve("schakel") + ";DB_CLOSE_ON_EXIT=FALSE";
+            url = "jdbc:h2:file:" + dataDir.resolve("ledger").resolve("schakel") + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
         }
         pool.setJdbcUrl(url);
         props.resolveProperty("schakel.ledger.user").ifPresent(pool::setUsername);

@@ -14,6 +14,7 @@ import nl.schakel.model.dossier.TransferDossier;
 import nl.schakel.model.followup.FollowUpReport;
 import nl.schakel.model.receipt.Receipt;
 import nl.schakel.validation.Json;
+import nl.schakel.validation.Verdict;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -65,18 +66,22 @@ public final class Formats {
         String code = destination.substring(destination.indexOf('.') + 1);
         boolean wantsJson = directory.find(code).map(i -> i.format() == Institution.Format.JSON).orElse(false);
         if (wantsJson) {
-            in.setBody(toJson(in.getMandatoryBody(byte[].class)));
+            byte[] xml = in.getMandatoryBody(byte[].class);
+            // the accepted document was parsed during validation: its DOM serves when it is this very body
+            Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
+            Object model = verdict != null && verdict.xml() == xml && verdict.document() != null
+                    ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(xml);
+            in.setBody(json.writeValueAsBytes(model instanceof JAXBElement<?> e ? e.getValue() : model));
             in.setHeader(Headers.FORMAT, "json");
         } else {
             in.setHeader(Headers.FORMAT, "xml");
         }
     }
 
-    private byte[] toJson(byte[] xml) throws JAXBException, XMLStreamException, IOException {
+    private Object unmarshal(byte[] xml) throws JAXBException, XMLStreamException {
         XMLStreamReader reader = xmlInput.createXMLStreamReader(new ByteArrayInputStream(xml));
         try {
-            Object model = unmarshallers.get().unmarshal(reader);
-            return json.writeValueAsBytes(model instanceof JAXBElement<?> e ? e.getValue() : model);
+            return unmarshallers.get().unmarshal(reader);
         } finally {
             reader.close();
         }

@@ -172,11 +172,11 @@ public final class MessageValidator {
         }
         Map<String, String> fields = fields(type, document);
         errors.addAll(context.check(fields, channelOwner));
-        return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256) : rejected(type, fields, sha256, errors);
+        return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256, document) : rejected(type, fields, sha256, errors);
     }
 
     private static Verdict rejected(DocumentType type, Map<String, String> fields, String sha256, List<ValidationError> errors) {
-        return new Verdict(type, fields, null, List.copyOf(errors), sha256);
+        return new Verdict(type, fields, null, List.copyOf(errors), sha256, null);
     }
 
     /** The routing fields by XPath; a field the document lacks or that is not a plain code is left out. */

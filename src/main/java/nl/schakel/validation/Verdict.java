@@ -1,5 +1,7 @@
 package nl.schakel.validation;
 
+import org.w3c.dom.Document;
+
 import java.util.List;
 import java.util.Map;
 
@@ -11,8 +13,10 @@ import java.util.Map;
  * @param xml    the document as XML to forward (the bytes received, or XML made from JSON)
  * @param errors every problem found; empty when accepted
  * @param sha256 hex SHA-256 of the bytes received, or null when they were not read whole
+ * @param document the parsed document of {@code xml} when accepted, so later steps need not parse it again
  */
-public record Verdict(DocumentType type, Map<String, String> fields, byte[] xml, List<ValidationError> errors, String sha256) {
+public record Verdict(DocumentType type, Map<String, String> fields, byte[] xml, List<ValidationError> errors, String sha256,
+                      Document document) {
 
     public boolean accepted() {
         return errors.isEmpty();
