@@ -24,6 +24,7 @@ import nl.schakel.intake.QueueIntake;
 import nl.schakel.intake.Receipts;
 import nl.schakel.validation.DocumentCatalogue;
 import nl.schakel.validation.MessageValidator;
+import nl.schakel.validation.Spool;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -68,6 +69,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         props.addOverrideProperty("schakel.data-dir", dataDir.toString());
         int maxBytes = Integer.parseInt(setting(props, "schakel.max-message-bytes"));
         int maxDepth = Integer.parseInt(setting(props, "schakel.max-element-depth"));
+        // a large message a delivery route consumes is cached on disk beside the spool, not in /tmp
+        context.getStreamCachingStrategy().setSpoolEnabled(true);
+        context.getStreamCachingStrategy().setSpoolDirectory(dataDir.resolve("spool").resolve("camel").toFile());
+        // bodies over schakel.large-message-bytes are handled from files under <data-dir>/spool
+        Spool spool = new Spool(dataDir.resolve("spool"), Integer.parseInt(setting(props, "schakel.large-message-bytes")),
+                Integer.parseInt(setting(props, "schakel.large-message-concurrency")));
+        int leftOver = spool.clean();
+        if (leftOver > 0) {
+            LOG.info("Deleted {} spool files of an earlier run (their messages are still in the inbox or on the broker)", leftOver);
+        }
 
         Directory directory;
         String directoryLocation = setting(props, "schakel.directory");
@@ -83,7 +94,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             return t;
         });
         Future<DocumentCatalogue> catalogueLoading = startup.submit(() -> DocumentCatalogue.load(catalogueLocation));
-        Future<Formats> formatsLoading = startup.submit(() -> new Formats(directory, maxBytes, maxDepth));
+        Future<Formats> formatsLoading = startup.submit(() -> new Formats(directory, maxBytes, maxDepth, spool));
         // the ledger's database connects and migrates beside the broker's start
         Future<Ledger> ledgerOpening = startup.submit(() -> openLedger(props, dataDir));
         startup.shutdown();
@@ -161,7 +172,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
 
         DocumentCatalogue catalogue = finished(catalogueLoading);
-        MessageValidator validator = new MessageValidator(catalogue, directory, ledger::findDelivered, maxBytes, maxDepth);
+        MessageValidator validator = new MessageValidator(catalogue, directory, ledger::findDelivered, maxBytes, maxDepth, spool);
         context.getRegistry().bind("directory", directory);
         context.getRegistry().bind("catalogue", catalogue);
         context.getRegistry().bind("ledger", ledger);

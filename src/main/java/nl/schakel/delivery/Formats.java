@@ -14,7 +14,9 @@ import nl.schakel.model.dossier.TransferDossier;
 import nl.schakel.model.followup.FollowUpReport;
 import nl.schakel.model.receipt.Receipt;
 import nl.schakel.validation.Json;
+import nl.schakel.validation.Spool;
 import nl.schakel.validation.Verdict;
+import nl.schakel.intake.Intake;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -24,7 +26,15 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import java.io.ByteArrayInputStream;
+import java.io.BufferedOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParserFactory;
+import org.xml.sax.SAXException;
 
 /**
  * Puts a message in the format its recipient prefers, just before it goes onto the recipient's
@@ -38,8 +48,20 @@ public final class Formats {
     // an unmarshaller is cheap to keep and not thread-safe: one per thread
     private final ThreadLocal<Unmarshaller> unmarshallers;
 
-    public Formats(Directory directory, int maxBytes, int maxDepth) {
+    private final Spool spool;
+    private final SAXParserFactory parsers;
+
+    public Formats(Directory directory, int maxBytes, int maxDepth, Spool spool) {
         this.directory = directory;
+        this.spool = spool;
+        this.parsers = SAXParserFactory.newInstance();
+        parsers.setNamespaceAware(true);
+        try {
+            parsers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            parsers.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException("the XML parser cannot be hardened", e);
+        }
         try {
             this.models = JAXBContext.newInstance(TransferDossier.class, Receipt.class, Acknowledgement.class, FollowUpReport.class);
         } catch (JAXBException e) {
@@ -66,16 +88,30 @@ public final class Formats {
         String code = destination.substring(destination.indexOf('.') + 1);
         boolean wantsJson = directory.find(code).map(i -> i.format() == Institution.Format.JSON).orElse(false);
         if (wantsJson) {
-            byte[] xml = in.getMandatoryBody(byte[].class);
-            // the accepted document was parsed during validation: its DOM serves when it is this very body
             Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
-            Object model = verdict != null && verdict.xml() == xml && verdict.document() != null
-                    ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(xml);
-            in.setBody(json.writeValueAsBytes(model instanceof JAXBElement<?> e ? e.getValue() : model));
+            if (verdict != null && verdict.large() != null && in.getBody() instanceof File file && file.toPath().equals(verdict.large().file())) {
+                // a large document: JSON of its small DOM, with the attachments streamed in from the file
+                Path target = spool.newFile(".json");
+                Intake.deleteWhenDone(exchange, target);
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 65536)) {
+                    LargeJson.write(json.writeValueAsBytes(model(unmarshallers.get().unmarshal(verdict.document()))), verdict.large(), parsers, out);
+                }
+                in.setBody(target.toFile());
+            } else {
+                byte[] xml = in.getMandatoryBody(byte[].class);
+                // the accepted document was parsed during validation: its DOM serves when it is this very body
+                Object model = verdict != null && verdict.xml() == xml && verdict.document() != null
+                        ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(xml);
+                in.setBody(json.writeValueAsBytes(model(model)));
+            }
             in.setHeader(Headers.FORMAT, "json");
         } else {
             in.setHeader(Headers.FORMAT, "xml");
         }
+    }
+
+    private static Object model(Object unmarshalled) {
+        return unmarshalled instanceof JAXBElement<?> e ? e.getValue() : unmarshalled;
     }
 
     private Object unmarshal(byte[] xml) throws JAXBException, XMLStreamException {

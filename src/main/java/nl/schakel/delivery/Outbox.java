@@ -15,14 +15,13 @@ public final class Outbox {
         this.ledger = ledger;
     }
 
-    public void prepare(Exchange exchange, String code) throws org.apache.camel.InvalidPayloadException {
+    public void prepare(Exchange exchange, String code) {
         Message in = exchange.getIn();
         String type = in.getHeader(Headers.TYPE, "message", String.class);
         String base = switch (type) {
             case "receipt" -> "receipt-" + in.getHeader(Headers.REFERS_TO, "unidentified", String.class) + "-" + in.getHeader(Headers.RECEIPT_ID, String.class);
             default -> type + "-" + in.getHeader(Headers.SENDER, String.class) + "-" + in.getHeader(Headers.MESSAGE_ID, String.class);
         };
-        in.setBody(in.getMandatoryBody(byte[].class));
         in.setHeader(Exchange.FILE_NAME, base + ("json".equals(in.getHeader(Headers.FORMAT, String.class)) ? ".json" : ".xml"));
     }
 

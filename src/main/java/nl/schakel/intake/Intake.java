@@ -13,7 +13,13 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.support.SynchronizationAdapter;
+
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.util.UUID;
 
@@ -22,7 +28,10 @@ import java.util.UUID;
  * routing headers from the verdict.
  */
 public final class Intake {
-    /** Exchange property: the bytes received (up to the size limit), kept for the quarantine of a rejected queue message. */
+    /**
+     * Exchange property: what a queue message brought, kept for the quarantine when rejected: the bytes
+     * (up to the size limit), or the spool file of a large body.
+     */
     public static final String RECEIVED = "schakelReceived";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
     private final MessageValidator validator;
@@ -40,10 +49,20 @@ public final class Intake {
         String owner = in.getHeader(Headers.CHANNEL_OWNER, String.class);
         Long size = in.getHeader(Exchange.FILE_LENGTH, Long.class);
         Verdict verdict;
-        try (InputStream body = in.getMandatoryBody(InputStream.class)) {
-            verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
-        } catch (org.apache.camel.InvalidPayloadException e) {
-            throw new IOException("the message has no readable body", e);
+        if (in.getBody() instanceof GenericFile<?> file && file.getFile() instanceof File onDisk) {
+            // the file channel: a large file is validated where it lies
+            verdict = validator.validate(onDisk.toPath(), owner);
+        } else {
+            try (InputStream body = in.getMandatoryBody(InputStream.class)) {
+                verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
+            } catch (org.apache.camel.InvalidPayloadException e) {
+                throw new IOException("the message has no readable body", e);
+            }
+            if (verdict.large() != null) {
+                // spooled by the validator: kept for the quarantine when rejected, deleted when done
+                exchange.setProperty(RECEIVED, verdict.large().file());
+                deleteWhenDone(exchange, verdict.large().file());
+            }
         }
         String transferId = "R-" + UUID.randomUUID();
         record(transferId, verdict, channel, owner, size);
@@ -61,12 +80,27 @@ public final class Intake {
         in.setHeader(Headers.RECEIVER, verdict.field("receiver"));
         in.setHeader(Headers.TRANSITION_KIND, verdict.field("transitionKind"));
         if (verdict.accepted()) {
-            in.setBody(verdict.xml());
+            // a large body goes on as a file, which the broker client streams
+            in.setBody(verdict.large() != null ? verdict.large().file().toFile() : verdict.xml());
         } else {
             in.setBody(null);
             LOG.info("Rejected message {} on channel {}: {}", verdict.field("messageId"), owner,
                     verdict.errors().stream().map(ValidationError::code).distinct().toList());
         }
+    }
+
+    /** Deletes a spool file once the exchange is done, whatever its outcome (a quarantined file has moved already). */
+    public static void deleteWhenDone(Exchange exchange, Path file) {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("Spool file {} could not be deleted: {}", file.getFileName(), e.getClass().getSimpleName());
+                }
+            }
+        });
     }
 
     private void record(String transferId, Verdict verdict, String channel, String owner, Long size) {

@@ -29,9 +29,11 @@ public final class Quarantine {
         String owner = exchange.getIn().getHeader(Headers.CHANNEL_OWNER, String.class);
         String id = exchange.getIn().getHeader(Headers.TRANSFER_ID, String.class);
         Path folder = Files.createDirectories(root.resolve(owner == null ? "unknown" : owner));
-        byte[] original = exchange.getProperty(Intake.RECEIVED, byte[].class);
-        if (original != null) {
-            write(folder.resolve(id + ".message"), original);
+        Object original = exchange.getProperty(Intake.RECEIVED);
+        if (original instanceof byte[] bytes) {
+            write(folder.resolve(id + ".message"), bytes);
+        } else if (original instanceof Path spooled) {
+            Files.move(spooled, folder.resolve(id + ".message"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         write(folder.resolve(id + ".message.receipt.xml"), exchange.getIn().getBody(byte[].class));
         LOG.info("Quarantined a rejected message from {} with receipt {}", owner, id);

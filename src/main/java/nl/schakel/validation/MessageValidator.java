@@ -35,6 +35,9 @@ import javax.xml.xpath.XPathFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -60,6 +63,7 @@ public final class MessageValidator {
     private final ContextRules context;
     private final int maxBytes;
     private final XmlReader xml;
+    private final Spool spool;
     private final ObjectMapper json;
     private final Map<Class<?>, JAXBContext> jaxb = new ConcurrentHashMap<>();
     // factories are looked up once: with Saxon on the classpath (Schematron), a per-message lookup
@@ -69,13 +73,15 @@ public final class MessageValidator {
     private static final java.util.regex.Pattern PLAIN_CODE = java.util.regex.Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
 
     public MessageValidator(DocumentCatalogue catalogue, Directory directory, int maxBytes, int maxDepth) {
-        this(catalogue, directory, DeliveredTransfers.NONE, maxBytes, maxDepth);
+        this(catalogue, directory, DeliveredTransfers.NONE, maxBytes, maxDepth, Spool.none());
     }
 
-    public MessageValidator(DocumentCatalogue catalogue, Directory directory, DeliveredTransfers delivered, int maxBytes, int maxDepth) {
+    public MessageValidator(DocumentCatalogue catalogue, Directory directory, DeliveredTransfers delivered, int maxBytes, int maxDepth,
+                            Spool spool) {
         this.catalogue = catalogue;
         this.context = new ContextRules(directory, delivered);
         this.maxBytes = maxBytes;
+        this.spool = spool;
         this.xml = new XmlReader(catalogue, maxDepth);
         this.json = Json.mapper(maxBytes, maxDepth);
     }
@@ -85,23 +91,97 @@ public final class MessageValidator {
         return validate(in, channelOwner, bytes -> { });
     }
 
-    /** As {@link #validate(InputStream, String)}, handing the bytes read (when within the limit) to {@code received}. */
+    /**
+     * As {@link #validate(InputStream, String)}, handing the bytes read to {@code received} when they
+     * are held in memory. A body over the spool threshold goes to a spool file instead: the verdict's
+     * {@link Verdict#large()} names it, and the caller deletes it when done.
+     */
     public Verdict validate(InputStream in, String channelOwner, java.util.function.Consumer<byte[]> received) throws IOException {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        byte[] chunk = new byte[65536];
-        long total = 0;
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-            total += n;
-            if (total > maxBytes) {
-                return rejected(null, Map.of(), null, List.of(ValidationError.at(PARSE, "PARSE-TOO-LARGE",
-                        "The message is larger than the limit of " + maxBytes + " bytes.")));
+        byte[] head = in.readNBytes((int) Math.min((long) spool.thresholdBytes() + 1, (long) maxBytes + 1));
+        if (head.length <= spool.thresholdBytes() || head.length > maxBytes) {
+            if (head.length > maxBytes) {
+                return tooLarge(null);
             }
-            buffer.write(chunk, 0, n);
+            received.accept(head);
+            return validate(head, channelOwner);
         }
-        byte[] bytes = buffer.toByteArray();
-        received.accept(bytes);
-        return validate(bytes, channelOwner);
+        Path file = spool.newFile(".body");
+        MessageDigest digest = sha256();
+        long total = head.length;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(head);
+            digest.update(head);
+            byte[] chunk = new byte[65536];
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                total += n;
+                if (total > maxBytes) {
+                    out.close();
+                    Files.deleteIfExists(file);
+                    return tooLarge(null);
+                }
+                out.write(chunk, 0, n);
+                digest.update(chunk, 0, n);
+            }
+        }
+        return validateLarge(file, true, HexFormat.of().formatHex(digest.digest()), head, channelOwner, received);
+    }
+
+    /** Validates a file already on disk (the file channel): read whole when small, from the file when large. */
+    public Verdict validate(Path file, String channelOwner) throws IOException {
+        long size = Files.size(file);
+        if (size <= spool.thresholdBytes() || size > maxBytes) {
+            return size > maxBytes ? tooLarge(null) : validate(Files.readAllBytes(file), channelOwner);
+        }
+        MessageDigest digest = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] chunk = new byte[65536];
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                digest.update(chunk, 0, n);
+            }
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(8192);
+        }
+        return validateLarge(file, false, HexFormat.of().formatHex(digest.digest()), head, channelOwner, bytes -> { });
+    }
+
+    private Verdict tooLarge(String sha256) {
+        return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-TOO-LARGE",
+                "The message is larger than the limit of " + maxBytes + " bytes.")));
+    }
+
+    /**
+     * A body over the spool threshold, validated from its file; {@code head} is its beginning. A body
+     * that is not XML is read into memory (and its spool file, when {@code spooled}, deleted).
+     */
+    private Verdict validateLarge(Path file, boolean spooled, String sha256, byte[] head, String channelOwner,
+                                  java.util.function.Consumer<byte[]> received) throws IOException {
+        int first = firstSignificant(head);
+        if (first < 0 || looksBinary(head) || head[first] != '<') {
+            byte[] bytes = Files.readAllBytes(file);
+            if (spooled) {
+                Files.delete(file);
+                received.accept(bytes);
+            }
+            return validate(bytes, channelOwner);
+        }
+        try {
+            XmlReader.Result read = spool.exclusively(() -> {
+                try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 65536)) {
+                    return xml.read(in, true);
+                }
+            });
+            return judge(read.type(), read.document(), null, new LargeBody(file, read.elided()), read.schemaErrors(), channelOwner, sha256);
+        } catch (RejectedInput e) {
+            return new Verdict(null, Map.of(), null, List.of(e.error()), sha256, null, new LargeBody(file, List.of()));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 
     public Verdict validate(byte[] bytes, String channelOwner) {
@@ -134,7 +214,7 @@ public final class MessageValidator {
 
     private Verdict fromXml(byte[] bytes, String channelOwner, String sha256) throws RejectedInput {
         XmlReader.Result read = xml.read(bytes);
-        return judge(read.type(), read.document(), bytes, read.schemaErrors(), channelOwner, sha256);
+        return judge(read.type(), read.document(), bytes, null, read.schemaErrors(), channelOwner, sha256);
     }
 
     private Verdict fromJson(byte[] bytes, String channelOwner, String sha256) throws RejectedInput {
@@ -161,10 +241,10 @@ public final class MessageValidator {
         }
         Document document = toDocument(type, model);
         List<ValidationError> schemaErrors = validateDom(type, document);
-        return judge(type, document, serialise(document), schemaErrors, channelOwner, sha256);
+        return judge(type, document, serialise(document), null, schemaErrors, channelOwner, sha256);
     }
 
-    private Verdict judge(DocumentType type, Document document, byte[] xmlBytes, List<ValidationError> schemaErrors,
+    private Verdict judge(DocumentType type, Document document, byte[] xmlBytes, LargeBody large, List<ValidationError> schemaErrors,
                           String channelOwner, String sha256) {
         List<ValidationError> errors = new ArrayList<>(schemaErrors);
         if (errors.isEmpty() && type.rules() != null) {
@@ -172,11 +252,12 @@ public final class MessageValidator {
         }
         Map<String, String> fields = fields(type, document);
         errors.addAll(context.check(fields, channelOwner));
-        return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256, document) : rejected(type, fields, sha256, errors);
+        return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256, document, large)
+                : new Verdict(type, fields, null, List.copyOf(errors), sha256, null, large);
     }
 
     private static Verdict rejected(DocumentType type, Map<String, String> fields, String sha256, List<ValidationError> errors) {
-        return new Verdict(type, fields, null, List.copyOf(errors), sha256, null);
+        return new Verdict(type, fields, null, List.copyOf(errors), sha256, null, null);
     }
 
     /** The routing fields by XPath; a field the document lacks or that is not a plain code is left out. */
@@ -367,12 +448,16 @@ public final class MessageValidator {
         return false;
     }
 
-    static String sha256(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
 }

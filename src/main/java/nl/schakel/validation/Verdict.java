@@ -14,9 +14,11 @@ import java.util.Map;
  * @param errors every problem found; empty when accepted
  * @param sha256 hex SHA-256 of the bytes received, or null when they were not read whole
  * @param document the parsed document of {@code xml} when accepted, so later steps need not parse it again
+ * @param large  when the body was too large to hold in memory: the file it was read from, which an
+ *               accepted message is forwarded from and a rejected one kept as (then {@code xml} is null)
  */
 public record Verdict(DocumentType type, Map<String, String> fields, byte[] xml, List<ValidationError> errors, String sha256,
-                      Document document) {
+                      Document document, LargeBody large) {
 
     public boolean accepted() {
         return errors.isEmpty();

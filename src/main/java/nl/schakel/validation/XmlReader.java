@@ -1,6 +1,7 @@
 package nl.schakel.validation;
 
 import org.w3c.dom.Document;
+import org.w3c.dom.TypeInfo;
 import org.xml.sax.Attributes;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.ErrorHandler;
@@ -21,10 +22,13 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMResult;
 import javax.xml.transform.sax.SAXTransformerFactory;
 import javax.xml.transform.sax.TransformerHandler;
+import javax.xml.validation.TypeInfoProvider;
 import javax.xml.validation.ValidatorHandler;
 import java.io.ByteArrayInputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -39,6 +43,7 @@ import static nl.schakel.validation.ValidationError.Stage.SCHEMA;
  * which feeds a DOM for the rules stage. Schema errors carry line, column and element path.
  */
 final class XmlReader {
+    private static final String BASE64 = "base64Binary";
     private final DocumentCatalogue catalogue;
     private final int maxDepth;
     private final SAXParserFactory parsers;
@@ -68,12 +73,24 @@ final class XmlReader {
         }
     }
 
-    /** The outcome of reading: the document type, the DOM (when well-formed) and schema errors. */
-    record Result(DocumentType type, Document document, List<ValidationError> schemaErrors) {
+    /** A base64 element longer than this many characters is left out of the DOM when reading with elision. */
+    static final int ELIDE_OVER_CHARS = 64 * 1024;
+
+    /** The outcome of reading: the document type, the DOM (when well-formed), schema errors and elided elements. */
+    record Result(DocumentType type, Document document, List<ValidationError> schemaErrors, List<LargeBody.Elision> elided) {
     }
 
     Result read(byte[] bytes) throws RejectedInput {
-        Pipeline pipeline = new Pipeline();
+        return read(new ByteArrayInputStream(bytes), false);
+    }
+
+    /**
+     * Reads a document in one pass. With {@code elide}, the DOM gets a token instead of the content of
+     * any base64 element longer than {@link #ELIDE_OVER_CHARS}: the schema still checks that content,
+     * the DOM stays small.
+     */
+    Result read(InputStream input, boolean elide) throws RejectedInput {
+        Pipeline pipeline = new Pipeline(elide);
         SAXParser parser = threadParser.get();
         try {
             if (parser == null) {
@@ -87,7 +104,7 @@ final class XmlReader {
             reader.setEntityResolver((publicId, systemId) -> {
                 throw new SAXException("external entities are not allowed");
             });
-            reader.parse(new InputSource(new ByteArrayInputStream(bytes)));
+            reader.parse(new InputSource(input));
             // kept for this thread's next document only after a clean read
             parser.reset();
             threadParser.set(parser);
@@ -105,7 +122,8 @@ final class XmlReader {
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
-        return new Result(pipeline.type, (Document) pipeline.dom.getNode(), pipeline.schemaErrors);
+        return new Result(pipeline.type, (Document) pipeline.dom.getNode(), pipeline.schemaErrors,
+                pipeline.elision == null ? List.of() : List.copyOf(pipeline.elision.elided));
     }
 
     private static ValidationError parseError(SAXParseException e) {
@@ -148,9 +166,15 @@ final class XmlReader {
         private final Deque<String> path = new ArrayDeque<>();
         private final List<String[]> pendingPrefixes = new ArrayList<>();
         private final DOMResult dom = new DOMResult();
+        private final boolean elide;
         private Locator locator;
         private ValidatorHandler validator;
+        private Elision elision;
         private DocumentType type;
+
+        Pipeline(boolean elide) {
+            this.elide = elide;
+        }
 
         @Override
         public void setDocumentLocator(Locator locator) {
@@ -198,7 +222,12 @@ final class XmlReader {
             domBuilder.setResult(dom);
             validator = type.schema().newValidatorHandler();
             validator.setErrorHandler(new SchemaErrors());
-            validator.setContentHandler(domBuilder);
+            if (elide) {
+                elision = new Elision(domBuilder, validator.getTypeInfoProvider());
+                validator.setContentHandler(elision);
+            } else {
+                validator.setContentHandler(domBuilder);
+            }
             validator.setDocumentLocator(locator);
             validator.startDocument();
             for (String[] p : pendingPrefixes) {
@@ -277,4 +306,120 @@ final class XmlReader {
         }
     }
 
+
+    /**
+     * Between the schema validator and the DOM builder: passes everything on, except the content of
+     * a base64 element longer than {@link #ELIDE_OVER_CHARS}, for which the DOM gets a token.
+     */
+    private static final class Elision implements ContentHandler {
+        private static final String TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        private static final SecureRandom RANDOM = new SecureRandom();
+        private final ContentHandler next;
+        private final TypeInfoProvider types;
+        private final List<LargeBody.Elision> elided = new ArrayList<>();
+        private final StringBuilder pending = new StringBuilder();
+        private int elements;
+        private int candidate;
+        private boolean eliding;
+
+        Elision(ContentHandler next, TypeInfoProvider types) {
+            this.next = next;
+            this.types = types;
+        }
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
+            flush();
+            elements++;
+            TypeInfo type = types.getElementTypeInfo();
+            candidate = type != null && (BASE64.equals(type.getTypeName()) && XMLConstants.W3C_XML_SCHEMA_NS_URI.equals(type.getTypeNamespace())
+                    || type.isDerivedFrom(XMLConstants.W3C_XML_SCHEMA_NS_URI, BASE64, TypeInfo.DERIVATION_RESTRICTION)) ? elements : 0;
+            next.startElement(uri, localName, qName, atts);
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) throws SAXException {
+            if (candidate == 0) {
+                next.characters(ch, start, length);
+            } else if (!eliding) {
+                pending.append(ch, start, length);
+                if (pending.length() > ELIDE_OVER_CHARS) {
+                    eliding = true;
+                    pending.setLength(0);
+                    pending.trimToSize();
+                }
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) throws SAXException {
+            if (candidate != 0 && eliding) {
+                String token = token();
+                elided.add(new LargeBody.Elision(candidate, token));
+                next.characters(token.toCharArray(), 0, token.length());
+                eliding = false;
+            }
+            flush();
+            candidate = 0;
+            next.endElement(uri, localName, qName);
+        }
+
+        private void flush() throws SAXException {
+            if (pending.length() > 0) {
+                char[] text = new char[pending.length()];
+                pending.getChars(0, text.length, text, 0);
+                pending.setLength(0);
+                next.characters(text, 0, text.length);
+            }
+        }
+
+        /** 32 characters of the base64 alphabet: decodes to 24 bytes and encodes back to itself. */
+        private static String token() {
+            StringBuilder token = new StringBuilder("schakelElided");
+            while (token.length() < 32) {
+                token.append(TOKEN_ALPHABET.charAt(RANDOM.nextInt(TOKEN_ALPHABET.length())));
+            }
+            return token.toString();
+        }
+
+        @Override
+        public void setDocumentLocator(Locator locator) {
+            next.setDocumentLocator(locator);
+        }
+
+        @Override
+        public void startDocument() throws SAXException {
+            next.startDocument();
+        }
+
+        @Override
+        public void endDocument() throws SAXException {
+            next.endDocument();
+        }
+
+        @Override
+        public void startPrefixMapping(String prefix, String uri) throws SAXException {
+            next.startPrefixMapping(prefix, uri);
+        }
+
+        @Override
+        public void endPrefixMapping(String prefix) throws SAXException {
+            next.endPrefixMapping(prefix);
+        }
+
+        @Override
+        public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
+            next.ignorableWhitespace(ch, start, length);
+        }
+
+        @Override
+        public void processingInstruction(String target, String data) throws SAXException {
+            next.processingInstruction(target, data);
+        }
+
+        @Override
+        public void skippedEntity(String name) throws SAXException {
+            next.skippedEntity(name);
+        }
+    }
 }

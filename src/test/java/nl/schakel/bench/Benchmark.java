@@ -68,13 +68,15 @@ public final class Benchmark {
         boolean quick = List.of(args).contains("--short") || List.of(args).contains("SHORT");
         // QUEUE8K: only the 8 KB queue channel (saturation and 100/s) beside the broker alone, to try a setting quickly
         boolean queueOnly = List.of(args).contains("QUEUE8K");
+        // LARGE: only start-up and the 20 MB dossiers
+        boolean largeOnly = List.of(args).contains("LARGE");
         // -Dkey=value and -XX: arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
         GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D") || a.startsWith("-XX:")).toList();
         warmup = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
         measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
         Path out = Files.createDirectories(Path.of("target/bench"));
         List<Result> results = new ArrayList<>();
-        int[] sizes = queueOnly ? new int[] {8 * 1024} : new int[] {8 * 1024, 200 * 1024};
+        int[] sizes = largeOnly ? new int[0] : queueOnly ? new int[] {8 * 1024} : new int[] {8 * 1024, 200 * 1024};
         Map<Integer, Double> ceiling = new LinkedHashMap<>();
 
         for (int size : sizes) {
@@ -102,11 +104,11 @@ public final class Benchmark {
                 results.add(withProcess(fileChannel(gateway, size, 100), gateway));
             }
             if (!queueOnly) {
-                results.add(largeDossier(gateway));
+                results.addAll(largeDossiers(gateway));
             }
         }
 
-        if (!queueOnly) {
+        if (!queueOnly && !largeOnly) {
             results.addAll(ValidationStages.run(quick));
         }
         write(out, results, quick);
@@ -405,11 +407,17 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------- 20 MB
 
-    private static Result largeDossier(GatewayProcess gateway) throws Exception {
+    /**
+     * 19.5 MB dossiers through the 256 MB gateway, one after another: on the queue channel to a JSON
+     * receiver (31AA00 to 31AB00, who reads each body whole) and on the file channel (30AA00 to 30AB00).
+     */
+    private static List<Result> largeDossiers(GatewayProcess gateway) throws Exception {
         int size = 19 * 1024 * 1024 + 512 * 1024;
+        int count = 3;
+        List<Result> results = new ArrayList<>();
         ActiveMQConnectionFactory isk = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AA00", "demo-31AA00");
         ActiveMQConnectionFactory vo = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AB00", "demo-31AB00");
-        Payloads payloads = new Payloads("31AA00", "31AB00");
+        Payloads queuePayloads = new Payloads("31AA00", "31AB00");
         Stats stats = new Stats();
         stats.start();
         int delivered = 0;
@@ -420,25 +428,67 @@ public final class Benchmark {
             Session rs = out.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = ss.createProducer(ss.createQueue("gateway.inbound"));
             MessageConsumer consumer = rs.createConsumer(rs.createQueue("inbox.31AB00"));
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < count; i++) {
                 String id = "L" + IDS.incrementAndGet();
                 BytesMessage m = ss.createBytesMessage();
-                m.writeBytes(payloads.dossier(id, size));
+                m.writeBytes(queuePayloads.dossier(id, size));
                 long t = System.nanoTime();
                 producer.send(m);
-                Message received = consumer.receive(120_000);
-                if (received != null && id.equals(received.getStringProperty("schakelMessageId"))) {
-                    stats.record(t, System.nanoTime());
-                    delivered++;
+                Message received = consumer.receive(180_000);
+                if (received instanceof BytesMessage body && id.equals(received.getStringProperty("schakelMessageId"))) {
+                    // the receiving school reads the whole body
+                    byte[] chunk = new byte[65536];
+                    long length = 0;
+                    int n;
+                    while ((n = body.readBytes(chunk)) > 0) {
+                        length += n;
+                    }
+                    if (length > size / 2) {
+                        stats.record(t, System.nanoTime());
+                        delivered++;
+                    }
                 }
                 peakRss = Math.max(peakRss, gateway.rssMb());
             }
         }
-        System.out.printf("%-32s %7d B  delivered %d of 3, p50 %.0f ms, gateway alive %s%n", "gateway-queue-20mb", size, delivered,
+        System.out.printf("%-32s %7d B  delivered %d of %d, p50 %.0f ms, gateway alive %s%n", "gateway-queue-20mb", size, delivered, count,
                 stats.percentile(50), gateway.process.isAlive());
-        return new Result("gateway-queue-20mb", size, Double.NaN, round(stats.percentile(50)), round(stats.percentile(99)), round(stats.percentile(100)),
-                peakRss, gateway.heapMb(), null, null, "3 dossiers one after another, gateway -Xmx256m; delivered " + delivered + " of 3"
-                + (gateway.process.isAlive() ? "" : "; the gateway process died"));
+        results.add(new Result("gateway-queue-20mb", size, Double.NaN, round(stats.percentile(50)), round(stats.percentile(99)),
+                round(stats.percentile(100)), peakRss, gateway.heapMb(), null, null, count + " dossiers one after another, "
+                + "gateway -Xmx256m, JSON receiver reads each whole; delivered " + delivered + " of " + count
+                + (gateway.process.isAlive() ? "" : "; the gateway process died")));
+
+        Payloads filePayloads = new Payloads("30AA00", "30AB00");
+        Path inbox = gateway.dataDir.resolve("inbox/30AA00");
+        Path outbox = gateway.dataDir.resolve("outbox/30AB00");
+        Stats fileStats = new Stats();
+        fileStats.start();
+        int written = 0;
+        peakRss = 0;
+        for (int i = 0; i < count; i++) {
+            String id = "LF" + IDS.incrementAndGet();
+            byte[] dossier = filePayloads.dossier(id, size);
+            Path temp = inbox.resolve(".large-" + id + ".part");
+            Files.write(temp, dossier);
+            long t = System.nanoTime();
+            Files.move(temp, inbox.resolve("large-" + id + ".xml"), StandardCopyOption.ATOMIC_MOVE);
+            Path target = outbox.resolve("dossier-30AA00-" + id + ".xml");
+            long until = t + TimeUnit.SECONDS.toNanos(180);
+            while (System.nanoTime() < until && !(Files.exists(target) && Files.size(target) == dossier.length)) {
+                Thread.sleep(20);
+                peakRss = Math.max(peakRss, gateway.rssMb());
+            }
+            if (Files.exists(target) && Files.size(target) == dossier.length) {
+                fileStats.record(t, System.nanoTime());
+                written++;
+                Files.delete(target);
+            }
+        }
+        System.out.printf("%-32s %7d B  delivered %d of %d, p50 %.0f ms%n", "gateway-file-20mb", size, written, count, fileStats.percentile(50));
+        results.add(new Result("gateway-file-20mb", size, Double.NaN, round(fileStats.percentile(50)), round(fileStats.percentile(99)),
+                round(fileStats.percentile(100)), peakRss, gateway.heapMb(), null, null, count + " dossiers one after another, "
+                + "gateway -Xmx256m, XML receiver; delivered " + written + " of " + count + "; file picked up after schakel.file.min-age-ms"));
+        return results;
     }
 
     // ---------------------------------------------------------------- the gateway as its own process

@@ -100,6 +100,8 @@ class QueueChannelTest extends GatewayTestSupport {
         assertThat(dossier.getStringProperty("schakelType")).isEqualTo("dossier");
         assertThat(dossier.getStringProperty("schakelMessageId")).isEqualTo("UT-0001");
         assertThat(dossier.getStringProperty("schakelFormat")).isEqualTo("json");
+        // a dossier of a few KB stays a regular message; only large bodies are streamed
+        assertThat(dossier.propertyExists("_AMQ_LARGE_SIZE")).isFalse();
         assertThat(body(dossier)).startsWith("{").contains("\"transferDossier\"", "\"UT-0001\"");
 
         vo.send(answer("acknowledgement-accepted.xml", "UT-0001"));

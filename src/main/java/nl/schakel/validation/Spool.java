@@ -1,0 +1,71 @@
+package nl.schakel.validation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
+
+/**
+ * Where bodies larger than {@code thresholdBytes} live while the gateway handles them: a folder on
+ * disk instead of the heap. Validating a large document still needs memory in proportion to its
+ * largest element (the XSD validator checks a base64 attachment as one value), so only
+ * {@code concurrentLarge} large documents are validated at once; small ones are never held up.
+ */
+public final class Spool {
+    private final Path directory;
+    private final int thresholdBytes;
+    private final Semaphore large;
+
+    public Spool(Path directory, int thresholdBytes, int concurrentLarge) {
+        this.directory = directory;
+        this.thresholdBytes = thresholdBytes;
+        this.large = new Semaphore(concurrentLarge, true);
+    }
+
+    /** No spooling: every body is held in memory (tests and tools that validate one document). */
+    public static Spool none() {
+        return new Spool(null, Integer.MAX_VALUE, 1);
+    }
+
+    public int thresholdBytes() {
+        return thresholdBytes;
+    }
+
+    /** A new, empty file in the spool folder. */
+    public Path newFile(String suffix) throws IOException {
+        if (directory == null) {
+            throw new IllegalStateException("no spool folder configured");
+        }
+        Files.createDirectories(directory);
+        return Files.createFile(directory.resolve(UUID.randomUUID() + suffix));
+    }
+
+    /** Runs work on a large document, waiting while {@code concurrentLarge} others are at it. */
+    <T> T exclusively(Callable<T> work) throws Exception {
+        large.acquire();
+        try {
+            return work.call();
+        } finally {
+            large.release();
+        }
+    }
+
+    /** Deletes what a previous run left behind (the originals are still in the inbox or on the broker). */
+    public int clean() throws IOException {
+        if (directory == null || !Files.isDirectory(directory)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f) && Files.deleteIfExists(f)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+}
