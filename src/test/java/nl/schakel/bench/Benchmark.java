@@ -70,8 +70,8 @@ public final class Benchmark {
         boolean queueOnly = List.of(args).contains("QUEUE8K");
         // LARGE: only start-up and the 20 MB dossiers
         boolean largeOnly = List.of(args).contains("LARGE");
-        // -Dkey=value and -XX: arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
-        GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D") || a.startsWith("-XX:")).toList();
+        // -Dkey=value, -XX: and -Xlog: arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
+        GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D") || a.startsWith("-XX:") || a.startsWith("-Xlog:")).toList();
         warmup = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
         measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
         Path out = Files.createDirectories(Path.of("target/bench"));
