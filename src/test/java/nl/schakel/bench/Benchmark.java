@@ -57,8 +57,8 @@ public final class Benchmark {
 
     private static Duration warmup;
     private static Duration measure;
-    // added once to the warm-up of the first scenario on a new gateway process: on 2 cores its JIT
-    // compilers take about a minute of load to settle (JFR: C2 threads at 30-40% of its CPU for 90 s)
+    // added once to the warm-up of the first scenario on a new gateway process: on 2 cores its C2
+    // compiler stays busy for minutes under load (JFR: one compiler thread fully busy for 2 minutes)
     private static Duration processWarmup = Duration.ZERO;
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -86,7 +86,7 @@ public final class Benchmark {
         }
 
         try (GatewayProcess gateway = GatewayProcess.start("256m")) {
-            processWarmup = quick ? Duration.ZERO : Duration.ofSeconds(60);
+            processWarmup = quick ? Duration.ZERO : Duration.ofSeconds(140);
             results.add(new Result("gateway-startup-to-ready", 0, 0, gateway.startupMs, gateway.startupMs, gateway.startupMs,
                     gateway.rssMb(), gateway.heapMb(), null, null, "process start until /observe/health is UP"));
             for (int size : sizes) {
