@@ -85,25 +85,20 @@ public final class Benchmark {
             results.add(r);
         }
 
-        try (GatewayProcess gateway = GatewayProcess.start("256m")) {
-            processWarmup = quick ? Duration.ZERO : Duration.ofSeconds(140);
-            results.add(new Result("gateway-startup-to-ready", 0, 0, gateway.startupMs, gateway.startupMs, gateway.startupMs,
-                    gateway.rssMb(), gateway.heapMb(), null, null, "process start until /observe/health is UP"));
-            for (int size : sizes) {
-                Result sat = queueChannel(gateway, size, 0);
-                double broker = ceiling.get(size);
-                results.add(new Result(sat.scenario(), size, sat.throughput_per_s(), sat.p50_ms(), sat.p99_ms(), sat.max_ms(),
-                        gateway.rssMb(), gateway.heapMb(), broker, round(sat.throughput_per_s() / broker), sat.note()));
-                Result paced = queueChannel(gateway, size, 100);
-                results.add(new Result(paced.scenario(), size, paced.throughput_per_s(), paced.p50_ms(), paced.p99_ms(), paced.max_ms(),
-                        gateway.rssMb(), gateway.heapMb(), null, null, paced.note()));
-                if (queueOnly) {
-                    continue;
-                }
-                results.add(withProcess(fileChannel(gateway, size, 0), gateway));
-                results.add(withProcess(fileChannel(gateway, size, 100), gateway));
+        // the channels run in a gateway started as the README starts it (the JVM's default heap);
+        // the 20 MB dossiers in a second one with -Xmx256m
+        if (!largeOnly) {
+            try (GatewayProcess gateway = GatewayProcess.start(null)) {
+                processWarmup = quick ? Duration.ZERO : Duration.ofSeconds(140);
+                results.add(startup(gateway));
+                channels(gateway, sizes, ceiling, queueOnly, results);
             }
-            if (!queueOnly) {
+        }
+        if (!queueOnly) {
+            try (GatewayProcess gateway = GatewayProcess.start("256m")) {
+                if (largeOnly) {
+                    results.add(startup(gateway));
+                }
                 results.addAll(largeDossiers(gateway));
             }
         }
@@ -112,6 +107,29 @@ public final class Benchmark {
             results.addAll(ValidationStages.run(quick));
         }
         write(out, results, quick);
+    }
+
+    private static Result startup(GatewayProcess gateway) {
+        return new Result("gateway-startup-to-ready", 0, 0, gateway.startupMs, gateway.startupMs, gateway.startupMs,
+                gateway.rssMb(), gateway.heapMb(), null, null, "process start until /observe/health is UP" + gateway.heapNote());
+    }
+
+    private static void channels(GatewayProcess gateway, int[] sizes, Map<Integer, Double> ceiling, boolean queueOnly,
+                                 List<Result> results) throws Exception {
+        for (int size : sizes) {
+            Result sat = queueChannel(gateway, size, 0);
+            double broker = ceiling.get(size);
+            results.add(new Result(sat.scenario(), size, sat.throughput_per_s(), sat.p50_ms(), sat.p99_ms(), sat.max_ms(),
+                    gateway.rssMb(), gateway.heapMb(), broker, round(sat.throughput_per_s() / broker), sat.note()));
+            Result paced = queueChannel(gateway, size, 100);
+            results.add(new Result(paced.scenario(), size, paced.throughput_per_s(), paced.p50_ms(), paced.p99_ms(), paced.max_ms(),
+                    gateway.rssMb(), gateway.heapMb(), null, null, paced.note()));
+            if (queueOnly) {
+                continue;
+            }
+            results.add(withProcess(fileChannel(gateway, size, 0), gateway));
+            results.add(withProcess(fileChannel(gateway, size, 100), gateway));
+        }
     }
 
     /** A gateway setting as the gateway process will see it: a -D argument of this run, else application.properties. */
@@ -500,11 +518,18 @@ public final class Benchmark {
         final int brokerPort;
         final long startupMs;
 
-        private GatewayProcess(Process process, Path dataDir, int brokerPort, long startupMs) {
+        final String heap;
+
+        private GatewayProcess(Process process, Path dataDir, int brokerPort, long startupMs, String heap) {
             this.process = process;
             this.dataDir = dataDir;
             this.brokerPort = brokerPort;
             this.startupMs = startupMs;
+            this.heap = heap;
+        }
+
+        String heapNote() {
+            return heap == null ? ", default heap" : ", -Xmx" + heap;
         }
 
         static GatewayProcess start(String heap) throws Exception {
@@ -512,12 +537,15 @@ public final class Benchmark {
             int management = freePort();
             int broker = freePort();
             long t0 = System.nanoTime();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                    "-Dschakel.data-dir=" + dataDir, "-Dcamel.management.port=" + management, "-Dschakel.broker.port=" + broker));
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            if (heap != null) {
+                command.add("-Xmx" + heap);
+            }
+            command.addAll(List.of("-Dschakel.data-dir=" + dataDir, "-Dcamel.management.port=" + management, "-Dschakel.broker.port=" + broker));
             command.addAll(extraArgs);
             command.addAll(List.of("-jar", Path.of("target/schakel-gateway.jar").toAbsolutePath().toString()));
             Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(Path.of("target/bench/gateway.log").toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(Path.of("target/bench/gateway" + (heap == null ? "" : "-" + heap) + ".log").toFile()).start();
             HttpClient http = HttpClient.newHttpClient();
             while (true) {
                 try {
@@ -529,13 +557,13 @@ public final class Benchmark {
                     // not listening yet
                 }
                 if (!p.isAlive() || System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(120)) {
-                    throw new IllegalStateException("the gateway did not start; see target/bench/gateway.log");
+                    throw new IllegalStateException("the gateway did not start; see target/bench/gateway*.log");
                 }
                 Thread.sleep(20);
             }
             long startup = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("%-32s %d ms%n", "gateway startup to ready", startup);
-            return new GatewayProcess(p, dataDir, broker, startup);
+            return new GatewayProcess(p, dataDir, broker, startup, heap);
         }
 
         double rssMb() {
