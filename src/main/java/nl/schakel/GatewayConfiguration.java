@@ -133,9 +133,12 @@ public class GatewayConfiguration implements CamelConfiguration {
                     (queue, message) -> {
                         String transferId = message.getStringProperty(Headers.TRANSFER_ID);
                         if ("dossier".equals(message.getStringProperty(Headers.TYPE)) && transferId != null) {
-                            ledgerWrites.submit(() -> {
-                                ledgerOpening.get().record(transferId, Status.PICKED_UP, "consumed from " + queue);
-                                return null;
+                            ledgerWrites.execute(() -> {
+                                try {
+                                    ledgerOpening.get().record(transferId, Status.PICKED_UP, "consumed from " + queue);
+                                } catch (Exception e) {
+                                    LOG.warn("Picked-up step of transfer {} not recorded: {}", transferId, e.getClass().getSimpleName());
+                                }
                             });
                         }
                     });

@@ -13,10 +13,8 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,20 +47,16 @@ public final class Intake {
         String owner = in.getHeader(Headers.CHANNEL_OWNER, String.class);
         Long size = in.getHeader(Exchange.FILE_LENGTH, Long.class);
         Verdict verdict;
-        if (in.getBody() instanceof GenericFile<?> file && file.getFile() instanceof File onDisk) {
-            // the file channel: a large file is validated where it lies
-            verdict = validator.validate(onDisk.toPath(), owner);
-        } else {
-            try (InputStream body = in.getMandatoryBody(InputStream.class)) {
-                verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
-            } catch (org.apache.camel.InvalidPayloadException e) {
-                throw new IOException("the message has no readable body", e);
-            }
-            if (verdict.large() != null) {
-                // spooled by the validator: kept for the quarantine when rejected, deleted when done
-                exchange.setProperty(RECEIVED, verdict.large().file());
-                deleteWhenDone(exchange, verdict.large().file());
-            }
+        // read once: what is validated is what goes on, even if a school rewrites its file meanwhile
+        try (InputStream body = in.getMandatoryBody(InputStream.class)) {
+            verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
+        } catch (org.apache.camel.InvalidPayloadException e) {
+            throw new IOException("the message has no readable body", e);
+        }
+        if (verdict.large() != null) {
+            // spooled by the validator: kept for the quarantine when rejected, deleted when done
+            exchange.setProperty(RECEIVED, verdict.large().file());
+            deleteWhenDone(exchange, verdict.large().file());
         }
         String transferId = "R-" + UUID.randomUUID();
         record(transferId, verdict, channel, owner, size);

@@ -33,10 +33,22 @@ public final class Quarantine {
         if (original instanceof byte[] bytes) {
             write(folder.resolve(id + ".message"), bytes);
         } else if (original instanceof Path spooled) {
-            Files.move(spooled, folder.resolve(id + ".message"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            move(spooled, folder.resolve(id + ".message"));
         }
         write(folder.resolve(id + ".message.receipt.xml"), exchange.getIn().getBody(byte[].class));
         LOG.info("Quarantined a rejected message from {} with receipt {}", owner, id);
+    }
+
+    /** Moves a spool file in; copied first when the quarantine is on another file system. */
+    private static void move(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(source);
+        }
     }
 
     private static void write(Path target, byte[] content) throws IOException {

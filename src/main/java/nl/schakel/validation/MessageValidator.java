@@ -106,46 +106,31 @@ public final class MessageValidator {
             return validate(head, channelOwner);
         }
         Path file = spool.newFile(".body");
-        MessageDigest digest = sha256();
-        long total = head.length;
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(head);
-            digest.update(head);
-            byte[] chunk = new byte[65536];
-            int n;
-            while ((n = in.read(chunk)) > 0) {
-                total += n;
-                if (total > maxBytes) {
-                    out.close();
-                    Files.deleteIfExists(file);
-                    return tooLarge(null);
+        try {
+            MessageDigest digest = sha256();
+            long total = head.length;
+            try (OutputStream out = Files.newOutputStream(file)) {
+                out.write(head);
+                digest.update(head);
+                byte[] chunk = new byte[65536];
+                int n;
+                while ((n = in.read(chunk)) > 0) {
+                    total += n;
+                    if (total > maxBytes) {
+                        out.close();
+                        Files.deleteIfExists(file);
+                        return tooLarge(null);
+                    }
+                    out.write(chunk, 0, n);
+                    digest.update(chunk, 0, n);
                 }
-                out.write(chunk, 0, n);
-                digest.update(chunk, 0, n);
             }
+            return validateLarge(file, HexFormat.of().formatHex(digest.digest()), head, channelOwner, received);
+        } catch (IOException | RuntimeException | Error e) {
+            // the caller learns of the file only from a verdict: without one, it is ours to delete
+            Files.deleteIfExists(file);
+            throw e;
         }
-        return validateLarge(file, true, HexFormat.of().formatHex(digest.digest()), head, channelOwner, received);
-    }
-
-    /** Validates a file already on disk (the file channel): read whole when small, from the file when large. */
-    public Verdict validate(Path file, String channelOwner) throws IOException {
-        long size = Files.size(file);
-        if (size <= spool.thresholdBytes() || size > maxBytes) {
-            return size > maxBytes ? tooLarge(null) : validate(Files.readAllBytes(file), channelOwner);
-        }
-        MessageDigest digest = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] chunk = new byte[65536];
-            int n;
-            while ((n = in.read(chunk)) > 0) {
-                digest.update(chunk, 0, n);
-            }
-        }
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(8192);
-        }
-        return validateLarge(file, false, HexFormat.of().formatHex(digest.digest()), head, channelOwner, bytes -> { });
     }
 
     private Verdict tooLarge(String sha256) {
@@ -154,21 +139,25 @@ public final class MessageValidator {
     }
 
     /**
-     * A body over the spool threshold, validated from its file; {@code head} is its beginning. A body
-     * that is not XML is read into memory (and its spool file, when {@code spooled}, deleted).
+     * A body over the spool threshold, validated from its spool file; {@code head} is its beginning.
+     * A body that is not XML (JSON) is read into memory, validated one at a time like a large XML
+     * body, and its spool file deleted; its bytes go to {@code received} only when it is rejected.
      */
-    private Verdict validateLarge(Path file, boolean spooled, String sha256, byte[] head, String channelOwner,
+    private Verdict validateLarge(Path file, String sha256, byte[] head, String channelOwner,
                                   java.util.function.Consumer<byte[]> received) throws IOException {
         int first = firstSignificant(head);
-        if (first < 0 || looksBinary(head) || head[first] != '<') {
-            byte[] bytes = Files.readAllBytes(file);
-            if (spooled) {
-                Files.delete(file);
-                received.accept(bytes);
-            }
-            return validate(bytes, channelOwner);
-        }
         try {
+            if (first < 0 || looksBinary(head) || head[first] != '<') {
+                return spool.exclusively(() -> {
+                    byte[] bytes = Files.readAllBytes(file);
+                    Files.delete(file);
+                    Verdict verdict = validate(bytes, channelOwner);
+                    if (!verdict.accepted()) {
+                        received.accept(bytes);
+                    }
+                    return verdict;
+                });
+            }
             XmlReader.Result read = spool.exclusively(() -> {
                 try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 65536)) {
                     return xml.read(in, true);
@@ -177,6 +166,9 @@ public final class MessageValidator {
             return judge(read.type(), read.document(), null, new LargeBody(file, read.elided()), read.schemaErrors(), channelOwner, sha256);
         } catch (RejectedInput e) {
             return new Verdict(null, Map.of(), null, List.of(e.error()), sha256, null, new LargeBody(file, List.of()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to validate a large message", e);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {

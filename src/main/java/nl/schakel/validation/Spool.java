@@ -20,6 +20,9 @@ public final class Spool {
     private final Semaphore large;
 
     public Spool(Path directory, int thresholdBytes, int concurrentLarge) {
+        if (concurrentLarge < 1) {
+            throw new IllegalArgumentException("schakel.large-message-concurrency must be at least 1, not " + concurrentLarge);
+        }
         this.directory = directory;
         this.thresholdBytes = thresholdBytes;
         this.large = new Semaphore(concurrentLarge, true);
@@ -59,9 +62,11 @@ public final class Spool {
             return 0;
         }
         int deleted = 0;
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path f : files.toList()) {
-                if (Files.isRegularFile(f) && Files.deleteIfExists(f)) {
+        // deepest first, so folders are empty when their turn comes (Camel's stream cache has one)
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                boolean file = Files.isRegularFile(f);
+                if (!f.equals(directory) && Files.deleteIfExists(f) && file) {
                     deleted++;
                 }
             }

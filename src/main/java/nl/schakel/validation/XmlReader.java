@@ -85,13 +85,16 @@ final class XmlReader {
     }
 
     /**
-     * Reads a document in one pass. With {@code elide}, the DOM gets a token instead of the content of
-     * any base64 element longer than {@link #ELIDE_OVER_CHARS}: the schema still checks that content,
-     * the DOM stays small.
+     * Reads a document in one pass. A {@code large} body comes from a spool file: the DOM gets a token
+     * instead of the content of any base64 element longer than {@link #ELIDE_OVER_CHARS} (the schema
+     * still checks that content, the DOM stays small), and a read error is the gateway's, not the
+     * sender's.
      */
-    Result read(InputStream input, boolean elide) throws RejectedInput {
-        Pipeline pipeline = new Pipeline(elide);
+    Result read(InputStream input, boolean large) throws RejectedInput {
+        Pipeline pipeline = new Pipeline(large);
         SAXParser parser = threadParser.get();
+        // taken from the thread while in use: after a failed read it is not used again
+        threadParser.remove();
         try {
             if (parser == null) {
                 parser = parsers.newSAXParser();
@@ -118,6 +121,9 @@ final class XmlReader {
         } catch (SAXException e) {
             throw new RejectedInput(ValidationError.at(PARSE, "PARSE-MALFORMED", "The document is not well-formed XML."));
         } catch (IOException e) {
+            if (large) {
+                throw new java.io.UncheckedIOException("a spooled message could not be read", e);
+            }
             throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The document could not be read."));
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
@@ -330,6 +336,8 @@ final class XmlReader {
         @Override
         public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
             flush();
+            // an element inside a base64 element (a schema error) ends any elision
+            eliding = false;
             elements++;
             TypeInfo type = types.getElementTypeInfo();
             candidate = type != null && (BASE64.equals(type.getTypeName()) && XMLConstants.W3C_XML_SCHEMA_NS_URI.equals(type.getTypeNamespace())

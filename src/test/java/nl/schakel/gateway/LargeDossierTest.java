@@ -94,6 +94,21 @@ class LargeDossierTest extends GatewayTestSupport {
     }
 
     @Test
+    void small_and_large_attachments_of_one_dossier_all_reach_a_json_receiver_in_their_order() throws Exception {
+        Session isk = login("31AA00");
+        Session vo = login("31AB00");
+        int[] sizes = {1024, 2 * 1024 * 1024 + 1, 100, 1536 * 1024 + 2};
+        send(isk, LargeDossiers.dossierWithAttachments("31AA00", "31AB00", "BIG-Q-3", sizes));
+
+        JsonNode attachments = new ObjectMapper().readTree(receive(vo, "inbox.31AB00").body()).at("/transferDossier/attachments/attachment");
+        assertThat(attachments).hasSize(sizes.length);
+        for (int i = 0; i < sizes.length; i++) {
+            assertThat(Base64.getDecoder().decode(attachments.get(i).get("content").asText())).as("attachment " + i)
+                    .isEqualTo(LargeDossiers.attachment(sizes[i]));
+        }
+    }
+
+    @Test
     void a_large_dossier_dropped_as_a_file_arrives_in_the_outbox_byte_for_byte() throws Exception {
         byte[] dossier = LargeDossiers.dossier("30AA00", "30AB00", "BIG-F-1", ATTACHMENT);
         drop("30AA00", "big.xml", dossier);

@@ -24,12 +24,25 @@ public final class LargeDossiers {
     }
 
     /** With {@code base64} as the attachment's content, valid or not. */
-    public static byte[] dossier(String sender, String receiver, String messageId, String base64) throws IOException {
+    public static byte[] dossier(String sender, String receiver, String messageId, String... base64) throws IOException {
         String example = Files.readString(Path.of("schemas/examples/isk-to-vo.xml"));
         String text = example.replace("30AA00", "#S#").replace("30AB00", "#R#").replace("#S#", sender).replace("#R#", receiver)
                 .replace("ISK30AA-2026-0001", messageId);
-        String attachment = "  <attachments><attachment><title>Rapport (demo)</title><mediaType>application/pdf</mediaType><content>\n"
-                + base64 + "\n</content></attachment></attachments>\n";
-        return text.replace("</transferDossier>", attachment + "</transferDossier>").getBytes(StandardCharsets.UTF_8);
+        StringBuilder attachments = new StringBuilder("  <attachments>");
+        for (String content : base64) {
+            attachments.append("<attachment><title>Rapport (demo)</title><mediaType>application/pdf</mediaType><content>\n")
+                    .append(content).append("\n</content></attachment>");
+        }
+        attachments.append("</attachments>\n");
+        return text.replace("</transferDossier>", attachments + "</transferDossier>").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** With one attachment of each size, in this order. */
+    public static byte[] dossierWithAttachments(String sender, String receiver, String messageId, int... sizes) throws IOException {
+        String[] contents = new String[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            contents[i] = Base64.getMimeEncoder().encodeToString(attachment(sizes[i]));
+        }
+        return dossier(sender, receiver, messageId, contents);
     }
 }

@@ -71,16 +71,32 @@ class LargeBodyValidationTest {
     }
 
     @Test
-    void a_file_over_the_threshold_is_validated_where_it_lies() throws IOException {
-        Path file = spoolDir.resolve("inbox-file.xml");
-        Files.write(file, LargeDossiers.dossier("30AA00", "30AB00", "BIG-3", 1024 * 1024));
-        Verdict verdict = validator.validate(file, "30AA00");
+    void a_large_json_body_is_validated_in_memory_and_its_spool_file_deleted() throws Exception {
+        byte[] xml = LargeDossiers.dossier("30AA00", "30AB00", "BIG-J-1", 1024 * 1024);
+        Object model = jakarta.xml.bind.JAXBContext.newInstance(nl.schakel.model.dossier.TransferDossier.class).createUnmarshaller()
+                .unmarshal(new javax.xml.transform.stream.StreamSource(new ByteArrayInputStream(xml)));
+        byte[] json = Json.mapper(20 * 1024 * 1024, 100).writer().with(com.fasterxml.jackson.databind.SerializationFeature.WRAP_ROOT_VALUE)
+                .writeValueAsBytes(model instanceof jakarta.xml.bind.JAXBElement<?> e ? e.getValue() : model);
+        assertThat(json.length).isGreaterThan(256 * 1024);
+
+        java.util.List<byte[]> kept = new java.util.ArrayList<>();
+        Verdict verdict = validator.validate(new ByteArrayInputStream(json), "30AA00", kept::add);
 
         assertThat(verdict.errors()).isEmpty();
-        assertThat(verdict.large().file()).isEqualTo(file);
-        try (var files = Files.list(spoolDir)) {
-            assertThat(files).containsExactly(file);
-        }
+        assertThat(verdict.large()).isNull();
+        assertThat(verdict.field("messageId")).isEqualTo("BIG-J-1");
+        assertThat(kept).as("bytes are kept for the quarantine only when rejected").isEmpty();
+        assertThat(spoolDir).isEmptyDirectory();
+    }
+
+    @Test
+    void a_spool_left_by_an_earlier_run_is_emptied_at_start() throws IOException {
+        Files.createDirectories(spoolDir.resolve("camel/camel-tmp-1"));
+        Files.write(spoolDir.resolve("camel/camel-tmp-1/cos1.tmp"), new byte[10]);
+        Files.write(spoolDir.resolve("a.body"), new byte[10]);
+
+        assertThat(new Spool(spoolDir, 1024, 1).clean()).isEqualTo(2);
+        assertThat(spoolDir).isEmptyDirectory();
     }
 
     @Test
