@@ -155,6 +155,11 @@ public class GatewayConfiguration implements CamelConfiguration {
                     props.resolveProperty("schakel.broker.user").orElse(null),
                     props.resolveProperty("schakel.broker.password").orElse(null)));
         }
+        // the gateway's own messages stay journal records up to this size instead of becoming large-message
+        // files; at most the journal buffer (490 KiB), which no single record may exceed
+        if (pool.getConnectionFactory() instanceof ActiveMQConnectionFactory factory) {
+            factory.setMinLargeMessageSize(Integer.parseInt(setting(props, "schakel.broker.min-large-message-bytes")));
+        }
         Ledger ledger = finished(ledgerOpening);
         useLedger(context, props, ledger);
         context.addComponent("jms", JmsComponent.jmsComponent(pool));

@@ -66,8 +66,8 @@ public final class Benchmark {
         // exec:exec hands ${bench.args} over as one argument
         String[] args = String.join(" ", arguments).trim().split("\\s+");
         boolean quick = List.of(args).contains("--short") || List.of(args).contains("SHORT");
-        // QUEUE8K: only the 8 KB queue channel (saturation and 100/s) beside the broker alone, to try a setting quickly
-        boolean queueOnly = List.of(args).contains("QUEUE8K");
+        // QUEUE8K, QUEUE200K: only that size's queue channel (saturation and 100/s) beside the broker alone
+        boolean queueOnly = List.of(args).contains("QUEUE8K") || List.of(args).contains("QUEUE200K");
         // LARGE: only start-up and the 20 MB dossiers
         boolean largeOnly = List.of(args).contains("LARGE");
         // -Dkey=value, -XX: and -Xlog: arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
@@ -76,7 +76,8 @@ public final class Benchmark {
         measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
         Path out = Files.createDirectories(Path.of("target/bench"));
         List<Result> results = new ArrayList<>();
-        int[] sizes = largeOnly ? new int[0] : queueOnly ? new int[] {8 * 1024} : new int[] {8 * 1024, 200 * 1024};
+        int[] sizes = largeOnly ? new int[0] : List.of(args).contains("QUEUE8K") ? new int[] {8 * 1024}
+                : List.of(args).contains("QUEUE200K") ? new int[] {200 * 1024} : new int[] {8 * 1024, 200 * 1024};
         Map<Integer, Double> ceiling = new LinkedHashMap<>();
 
         for (int size : sizes) {
@@ -167,6 +168,8 @@ public final class Benchmark {
         List<Thread> movers = new ArrayList<>();
         try {
             ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(broker.inVmUrl(), "bench", "bench");
+            // the movers send with the gateway's own client setting
+            inVm.setMinLargeMessageSize(Integer.parseInt(gatewaySetting("schakel.broker.min-large-message-bytes")));
             for (int i = 0; i < MOVERS; i++) {
                 Thread mover = new Thread(() -> move(inVm, moving), "mover-" + i);
                 mover.start();

@@ -93,6 +93,27 @@ class LargeDossierTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> spoolFiles().isEmpty());
     }
 
+    @Override
+    protected java.util.Properties extraProperties() {
+        return properties("schakel.broker.min-large-message-bytes", "409600");
+    }
+
+    @Test
+    void with_a_raised_large_message_size_a_dossier_of_a_few_hundred_kb_is_stored_as_a_journal_record() throws Exception {
+        Session isk = login("31AA00");
+        Session vo = login("31AB00");
+        // about 250 KB as the receiver's JSON: over Artemis' 100 KiB default, under the 400 KiB set here.
+        // The school's own send is a large message (its client keeps the default); once the gateway has
+        // taken it, no large-message file is left while the forward waits on inbox.31AB00
+        send(isk, LargeDossiers.dossier("31AA00", "31AB00", "MID-Q-1", 180 * 1024));
+        assertThat(receive(isk, "inbox.31AA00").body()).asString().contains("<status>ACCEPTED</status>");
+        Path largeMessages = dataDir.resolve("broker/large-messages");
+        await().atMost(Duration.ofSeconds(10)).until(() -> files(largeMessages, "*").isEmpty());
+        assertThat(broker().messageCount("inbox.31AB00")).isEqualTo(1);
+
+        assertThat(receive(vo, "inbox.31AB00").body().length).isBetween(200 * 1024, 400 * 1024);
+    }
+
     @Test
     void small_and_large_attachments_of_one_dossier_all_reach_a_json_receiver_in_their_order() throws Exception {
         Session isk = login("31AA00");
