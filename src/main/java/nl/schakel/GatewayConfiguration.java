@@ -156,9 +156,14 @@ public class GatewayConfiguration implements CamelConfiguration {
                     props.resolveProperty("schakel.broker.password").orElse(null)));
         }
         // the gateway's own messages stay journal records up to this size instead of becoming large-message
-        // files; at most the journal buffer (490 KiB), which no single record may exceed
+        // files; above the journal buffer (490 KiB) the broker would make them large messages anyway,
+        // after the client had held them whole
+        int minLargeMessageBytes = Integer.parseInt(setting(props, "schakel.broker.min-large-message-bytes"));
+        if (minLargeMessageBytes < 1 || minLargeMessageBytes > 490 * 1024) {
+            throw new IllegalArgumentException("schakel.broker.min-large-message-bytes must be between 1 and 501760, not " + minLargeMessageBytes);
+        }
         if (pool.getConnectionFactory() instanceof ActiveMQConnectionFactory factory) {
-            factory.setMinLargeMessageSize(Integer.parseInt(setting(props, "schakel.broker.min-large-message-bytes")));
+            factory.setMinLargeMessageSize(minLargeMessageBytes);
         }
         Ledger ledger = finished(ledgerOpening);
         useLedger(context, props, ledger);

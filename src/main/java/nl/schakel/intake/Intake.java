@@ -50,13 +50,13 @@ public final class Intake {
         // read once: what is validated is what goes on, even if a school rewrites its file meanwhile
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
             verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
+            if (verdict.large() != null) {
+                // spooled by the validator: kept for the quarantine when rejected, deleted when done
+                exchange.setProperty(RECEIVED, verdict.large().file());
+                deleteWhenDone(exchange, verdict.large().file());
+            }
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("the message has no readable body", e);
-        }
-        if (verdict.large() != null) {
-            // spooled by the validator: kept for the quarantine when rejected, deleted when done
-            exchange.setProperty(RECEIVED, verdict.large().file());
-            deleteWhenDone(exchange, verdict.large().file());
         }
         String transferId = "R-" + UUID.randomUUID();
         record(transferId, verdict, channel, owner, size);

@@ -62,11 +62,13 @@ public final class Spool {
             return 0;
         }
         int deleted = 0;
-        // deepest first, so folders are empty when their turn comes (Camel's stream cache has one)
-        try (Stream<Path> files = Files.walk(directory)) {
+        // the real folder, in case the spool is a link to another disk; deepest first, so folders
+        // are empty when their turn comes (Camel's stream cache has one)
+        Path root = directory.toRealPath();
+        try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 boolean file = Files.isRegularFile(f);
-                if (!f.equals(directory) && Files.deleteIfExists(f) && file) {
+                if (!f.equals(root) && Files.deleteIfExists(f) && file) {
                     deleted++;
                 }
             }

@@ -100,6 +100,15 @@ class LargeBodyValidationTest {
     }
 
     @Test
+    void a_spool_folder_that_is_a_link_to_another_disk_is_emptied_too(@TempDir Path elsewhere) throws IOException {
+        Files.write(elsewhere.resolve("a.body"), new byte[10]);
+        Path link = Files.createSymbolicLink(spoolDir.resolve("spool"), elsewhere);
+
+        assertThat(new Spool(link, 1024, 1).clean()).isEqualTo(1);
+        assertThat(elsewhere).isEmptyDirectory();
+    }
+
+    @Test
     void a_body_over_the_size_limit_leaves_no_spool_file() throws IOException {
         byte[] dossier = LargeDossiers.dossier("30AA00", "30AB00", "HUGE-1", 16 * 1024 * 1024);
         Verdict verdict = validator.validate(new ByteArrayInputStream(dossier), "30AA00");
