@@ -6,8 +6,7 @@ import nl.schakel.delivery.Formats;
 import nl.schakel.delivery.Outbox;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
-import nl.schakel.health.BrokerHealthCheck;
-import nl.schakel.health.LedgerHealthCheck;
+import nl.schakel.health.PartHealthCheck;
 import nl.schakel.intake.Forwarding;
 import nl.schakel.intake.InboxFiles;
 import nl.schakel.ledger.Ledger;
@@ -147,7 +146,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             context.getRegistry().bind("broker", broker);
             HealthCheckRegistry health = HealthCheckRegistry.get(context);
             if (health != null) {
-                health.register(new BrokerHealthCheck(broker));
+                health.register(new PartHealthCheck("broker", broker::isActive, () -> "The embedded Artemis broker is not active"));
             }
             pool.setConnectionFactory(new ActiveMQConnectionFactory(broker.inVmUrl(), "schakel-gateway", password));
         } else {
@@ -182,7 +181,6 @@ public class GatewayConfiguration implements CamelConfiguration {
                 pool.stop();
             }
         }, true, true);
-
 
         DocumentCatalogue catalogue = finished(catalogueLoading);
         MessageValidator validator = new MessageValidator(catalogue, directory, ledger::findDelivered, maxBytes, maxDepth, spool);
@@ -258,7 +256,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            health.register(new LedgerHealthCheck(ledger));
+            health.register(new PartHealthCheck("ledger", ledger::isAvailable,
+                    () -> "Ledger database unavailable: " + ledger.problem().orElse("unknown")));
         }
         context.addService(new ServiceSupport() {
             @Override

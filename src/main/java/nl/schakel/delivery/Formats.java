@@ -9,32 +9,31 @@ import jakarta.xml.bind.Unmarshaller;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
 import nl.schakel.intake.Headers;
+import nl.schakel.intake.Intake;
 import nl.schakel.model.acknowledgement.Acknowledgement;
 import nl.schakel.model.dossier.TransferDossier;
 import nl.schakel.model.followup.FollowUpReport;
 import nl.schakel.model.receipt.Receipt;
 import nl.schakel.validation.Json;
+import nl.schakel.validation.SafeXml;
 import nl.schakel.validation.Spool;
 import nl.schakel.validation.Verdict;
-import nl.schakel.intake.Intake;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 
 import javax.xml.XMLConstants;
+import javax.xml.parsers.SAXParserFactory;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import java.io.ByteArrayInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.parsers.SAXParserFactory;
-import org.xml.sax.SAXException;
 
 /**
  * Puts a message in the format its recipient prefers, just before it goes onto the recipient's
@@ -47,21 +46,13 @@ public final class Formats {
     private final XMLInputFactory xmlInput;
     // an unmarshaller is cheap to keep and not thread-safe: one per thread
     private final ThreadLocal<Unmarshaller> unmarshallers;
-
     private final Spool spool;
     private final SAXParserFactory parsers;
 
     public Formats(Directory directory, int maxBytes, int maxDepth, Spool spool) {
         this.directory = directory;
         this.spool = spool;
-        this.parsers = SAXParserFactory.newInstance();
-        parsers.setNamespaceAware(true);
-        try {
-            parsers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            parsers.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        } catch (ParserConfigurationException | SAXException e) {
-            throw new IllegalStateException("the XML parser cannot be hardened", e);
-        }
+        this.parsers = SafeXml.saxParsers();
         try {
             this.models = JAXBContext.newInstance(TransferDossier.class, Receipt.class, Acknowledgement.class, FollowUpReport.class);
         } catch (JAXBException e) {

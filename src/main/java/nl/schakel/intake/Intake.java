@@ -10,15 +10,14 @@ import nl.schakel.validation.ValidationError;
 import nl.schakel.validation.Verdict;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.apache.camel.support.SynchronizationAdapter;
-
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.InputStream;
 import java.util.UUID;
 
 /**

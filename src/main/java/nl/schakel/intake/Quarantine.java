@@ -68,10 +68,7 @@ public final class Quarantine {
         Path folder = Files.createDirectories(root.resolve(owner));
         String name = LocalDateTime.now().format(STAMP) + "-" + original.getFileName();
         // receipt first: a crash in between leaves the original in the inbox, to be handled again
-        Path receipt = folder.resolve(name + ".receipt.xml");
-        Path temp = folder.resolve("." + name + ".receipt.tmp");
-        Files.write(temp, exchange.getIn().getBody(byte[].class));
-        Files.move(temp, receipt, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        write(folder.resolve(name + ".receipt.xml"), exchange.getIn().getBody(byte[].class));
         Path kept = folder.resolve(name);
         Files.move(original, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         // retention counts from the day it was quarantined

@@ -90,33 +90,13 @@ public final class Ledger {
     public void recordIntake(Transfer t, List<String> errorCodes) {
         OffsetDateTime now = now();
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
+            update(c, """
                     INSERT INTO transfer (transfer_id, message_id, sender, receiver, sender_kind, receiver_kind, sender_region,
                       receiver_region, document_type, transition_kind, channel, channel_owner, size_bytes, status, received_at,
-                      received_month, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""")) {
-                ps.setString(1, t.transferId());
-                ps.setString(2, t.messageId());
-                ps.setString(3, t.sender());
-                ps.setString(4, t.receiver());
-                ps.setString(5, t.senderKind());
-                ps.setString(6, t.receiverKind());
-                ps.setString(7, t.senderRegion());
-                ps.setString(8, t.receiverRegion());
-                ps.setString(9, t.documentType());
-                ps.setString(10, t.transitionKind());
-                ps.setString(11, t.channel());
-                ps.setString(12, t.channelOwner());
-                if (t.sizeBytes() == null) {
-                    ps.setNull(13, java.sql.Types.BIGINT);
-                } else {
-                    ps.setLong(13, t.sizeBytes());
-                }
-                ps.setString(14, t.status().name());
-                ps.setObject(15, now);
-                ps.setString(16, YearMonth.from(now).toString());
-                ps.setObject(17, now);
-                ps.executeUpdate();
-            }
+                      received_month, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    t.transferId(), t.messageId(), t.sender(), t.receiver(), t.senderKind(), t.receiverKind(), t.senderRegion(),
+                    t.receiverRegion(), t.documentType(), t.transitionKind(), t.channel(), t.channelOwner(), t.sizeBytes(),
+                    t.status().name(), now, YearMonth.from(now).toString(), now);
             event(c, t.transferId(), Status.RECEIVED, null, now);
             event(c, t.transferId(), t.status(), errorCodes.isEmpty() ? null : String.join(" ", errorCodes), now);
             return null;
@@ -344,13 +324,7 @@ public final class Ledger {
     }
 
     private static void event(Connection c, String transferId, Status status, String detail, OffsetDateTime at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO transfer_event (transfer_id, status, at, detail) VALUES (?,?,?,?)")) {
-            ps.setString(1, transferId);
-            ps.setString(2, status.name());
-            ps.setObject(3, at);
-            ps.setString(4, detail);
-            ps.executeUpdate();
-        }
+        update(c, "INSERT INTO transfer_event (transfer_id, status, at, detail) VALUES (?,?,?,?)", transferId, status.name(), at, detail);
     }
 
     private List<Transfer> query(String sql, List<Object> args) {
@@ -384,7 +358,8 @@ public final class Ledger {
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, List.of(args));
+            // values may be null (an unknown receiver, a step without detail)
+            bind(ps, java.util.Arrays.asList(args));
             return ps.executeUpdate();
         }
     }

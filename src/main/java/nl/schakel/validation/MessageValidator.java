@@ -98,10 +98,10 @@ public final class MessageValidator {
      */
     public Verdict validate(InputStream in, String channelOwner, java.util.function.Consumer<byte[]> received) throws IOException {
         byte[] head = in.readNBytes((int) Math.min((long) spool.thresholdBytes() + 1, (long) maxBytes + 1));
-        if (head.length <= spool.thresholdBytes() || head.length > maxBytes) {
-            if (head.length > maxBytes) {
-                return tooLarge(null);
-            }
+        if (head.length > maxBytes) {
+            return tooLarge(null);
+        }
+        if (head.length <= spool.thresholdBytes()) {
             received.accept(head);
             return validate(head, channelOwner);
         }
@@ -133,6 +133,7 @@ public final class MessageValidator {
         }
     }
 
+    /** {@code sha256} is null when the body was not read whole. */
     private Verdict tooLarge(String sha256) {
         return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-TOO-LARGE",
                 "The message is larger than the limit of " + maxBytes + " bytes.")));
@@ -165,7 +166,7 @@ public final class MessageValidator {
             });
             return judge(read.type(), read.document(), null, new LargeBody(file, read.elided()), read.schemaErrors(), channelOwner, sha256);
         } catch (RejectedInput e) {
-            return new Verdict(null, Map.of(), null, List.of(e.error()), sha256, null, new LargeBody(file, List.of()));
+            return rejected(null, Map.of(), sha256, List.of(e.error()), new LargeBody(file, List.of()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting to validate a large message", e);
@@ -179,8 +180,7 @@ public final class MessageValidator {
     public Verdict validate(byte[] bytes, String channelOwner) {
         String sha256 = sha256(bytes);
         if (bytes.length > maxBytes) {
-            return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-TOO-LARGE",
-                    "The message is larger than the limit of " + maxBytes + " bytes.")));
+            return tooLarge(sha256);
         }
         int first = firstSignificant(bytes);
         if (first < 0) {
@@ -245,11 +245,17 @@ public final class MessageValidator {
         Map<String, String> fields = fields(type, document);
         errors.addAll(context.check(fields, channelOwner));
         return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256, document, large)
-                : new Verdict(type, fields, null, List.copyOf(errors), sha256, null, large);
+                : rejected(type, fields, sha256, errors, large);
     }
 
     private static Verdict rejected(DocumentType type, Map<String, String> fields, String sha256, List<ValidationError> errors) {
-        return new Verdict(type, fields, null, List.copyOf(errors), sha256, null, null);
+        return rejected(type, fields, sha256, errors, null);
+    }
+
+    /** {@code large} is the spool file of a large body, kept for the quarantine; null otherwise. */
+    private static Verdict rejected(DocumentType type, Map<String, String> fields, String sha256, List<ValidationError> errors,
+                                    LargeBody large) {
+        return new Verdict(type, fields, null, List.copyOf(errors), sha256, null, large);
     }
 
     /** The routing fields by XPath; a field the document lacks or that is not a plain code is left out. */

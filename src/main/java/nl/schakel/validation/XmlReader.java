@@ -11,6 +11,7 @@ import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 import org.xml.sax.helpers.DefaultHandler;
+import org.xml.sax.helpers.XMLFilterImpl;
 
 import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
@@ -54,21 +55,13 @@ final class XmlReader {
     XmlReader(DocumentCatalogue catalogue, int maxDepth) {
         this.catalogue = catalogue;
         this.maxDepth = maxDepth;
+        parsers = SafeXml.saxParsers();
         try {
-            parsers = SAXParserFactory.newInstance();
-            parsers.setNamespaceAware(true);
-            parsers.setValidating(false);
-            parsers.setXIncludeAware(false);
-            parsers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            parsers.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            parsers.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            parsers.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            parsers.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
             transformers = (SAXTransformerFactory) TransformerFactory.newInstance();
             transformers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             transformers.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             transformers.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
-        } catch (ParserConfigurationException | SAXException | TransformerConfigurationException e) {
+        } catch (TransformerConfigurationException e) {
             throw new IllegalStateException("the XML parser cannot be hardened", e);
         }
     }
@@ -312,15 +305,13 @@ final class XmlReader {
         }
     }
 
-
     /**
      * Between the schema validator and the DOM builder: passes everything on, except the content of
      * a base64 element longer than {@link #ELIDE_OVER_CHARS}, for which the DOM gets a token.
      */
-    private static final class Elision implements ContentHandler {
+    private static final class Elision extends XMLFilterImpl {
         private static final String TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         private static final SecureRandom RANDOM = new SecureRandom();
-        private final ContentHandler next;
         private final TypeInfoProvider types;
         private final List<LargeBody.Elision> elided = new ArrayList<>();
         private final StringBuilder pending = new StringBuilder();
@@ -329,7 +320,7 @@ final class XmlReader {
         private boolean eliding;
 
         Elision(ContentHandler next, TypeInfoProvider types) {
-            this.next = next;
+            setContentHandler(next);
             this.types = types;
         }
 
@@ -342,13 +333,13 @@ final class XmlReader {
             TypeInfo type = types.getElementTypeInfo();
             candidate = type != null && (BASE64.equals(type.getTypeName()) && XMLConstants.W3C_XML_SCHEMA_NS_URI.equals(type.getTypeNamespace())
                     || type.isDerivedFrom(XMLConstants.W3C_XML_SCHEMA_NS_URI, BASE64, TypeInfo.DERIVATION_RESTRICTION)) ? elements : 0;
-            next.startElement(uri, localName, qName, atts);
+            super.startElement(uri, localName, qName, atts);
         }
 
         @Override
         public void characters(char[] ch, int start, int length) throws SAXException {
             if (candidate == 0) {
-                next.characters(ch, start, length);
+                super.characters(ch, start, length);
             } else if (!eliding) {
                 pending.append(ch, start, length);
                 if (pending.length() > ELIDE_OVER_CHARS) {
@@ -364,12 +355,12 @@ final class XmlReader {
             if (candidate != 0 && eliding) {
                 String token = token();
                 elided.add(new LargeBody.Elision(candidate, token));
-                next.characters(token.toCharArray(), 0, token.length());
+                super.characters(token.toCharArray(), 0, token.length());
                 eliding = false;
             }
             flush();
             candidate = 0;
-            next.endElement(uri, localName, qName);
+            super.endElement(uri, localName, qName);
         }
 
         private void flush() throws SAXException {
@@ -377,7 +368,7 @@ final class XmlReader {
                 char[] text = new char[pending.length()];
                 pending.getChars(0, text.length, text, 0);
                 pending.setLength(0);
-                next.characters(text, 0, text.length);
+                super.characters(text, 0, text.length);
             }
         }
 
@@ -388,46 +379,6 @@ final class XmlReader {
                 token.append(TOKEN_ALPHABET.charAt(RANDOM.nextInt(TOKEN_ALPHABET.length())));
             }
             return token.toString();
-        }
-
-        @Override
-        public void setDocumentLocator(Locator locator) {
-            next.setDocumentLocator(locator);
-        }
-
-        @Override
-        public void startDocument() throws SAXException {
-            next.startDocument();
-        }
-
-        @Override
-        public void endDocument() throws SAXException {
-            next.endDocument();
-        }
-
-        @Override
-        public void startPrefixMapping(String prefix, String uri) throws SAXException {
-            next.startPrefixMapping(prefix, uri);
-        }
-
-        @Override
-        public void endPrefixMapping(String prefix) throws SAXException {
-            next.endPrefixMapping(prefix);
-        }
-
-        @Override
-        public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
-            next.ignorableWhitespace(ch, start, length);
-        }
-
-        @Override
-        public void processingInstruction(String target, String data) throws SAXException {
-            next.processingInstruction(target, data);
-        }
-
-        @Override
-        public void skippedEntity(String name) throws SAXException {
-            next.skippedEntity(name);
         }
     }
 }

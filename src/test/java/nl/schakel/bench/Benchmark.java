@@ -122,9 +122,7 @@ public final class Benchmark {
             double broker = ceiling.get(size);
             results.add(new Result(sat.scenario(), size, sat.throughput_per_s(), sat.p50_ms(), sat.p99_ms(), sat.max_ms(),
                     gateway.rssMb(), gateway.heapMb(), broker, round(sat.throughput_per_s() / broker), sat.note()));
-            Result paced = queueChannel(gateway, size, 100);
-            results.add(new Result(paced.scenario(), size, paced.throughput_per_s(), paced.p50_ms(), paced.p99_ms(), paced.max_ms(),
-                    gateway.rssMb(), gateway.heapMb(), null, null, paced.note()));
+            results.add(withProcess(queueChannel(gateway, size, 100), gateway));
             if (queueOnly) {
                 continue;
             }
@@ -520,7 +518,6 @@ public final class Benchmark {
         final Path dataDir;
         final int brokerPort;
         final long startupMs;
-
         final String heap;
 
         private GatewayProcess(Process process, Path dataDir, int brokerPort, long startupMs, String heap) {
