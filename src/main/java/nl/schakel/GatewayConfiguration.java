@@ -8,7 +8,11 @@ import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
 import nl.schakel.health.PartHealthCheck;
 import nl.schakel.intake.Forwarding;
+import nl.schakel.intake.Failures;
 import nl.schakel.intake.InboxFiles;
+import nl.schakel.intake.InboxReadLock;
+import nl.schakel.intake.RetryLog;
+import nl.schakel.health.FailedWorkHealthCheck;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.LedgerGuard;
 import nl.schakel.ledger.LedgerIdempotentRepository;
@@ -190,8 +194,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("intake", new Intake(validator, ledger, directory));
         context.getRegistry().bind("forwarding", new Forwarding(ledger));
         context.getRegistry().bind("receipts", new Receipts());
-        context.getRegistry().bind("inboxFiles", new InboxFiles(directory));
-        context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine")));
+        context.getRegistry().bind("inboxFiles", new InboxFiles());
+        InboxReadLock inboxReadLock = new InboxReadLock(Long.parseLong(setting(props, "schakel.file.min-age-ms")), Clock.systemUTC());
+        context.getRegistry().bind("inboxReadLock", inboxReadLock);
+        // the file channel's pollers, one per institution, share these threads
+        context.getRegistry().bind("inboxPollers", context.getExecutorServiceManager().newScheduledThreadPool(this, "inbox-poller",
+                Integer.parseInt(setting(props, "schakel.file.pollers"))));
+        Failures failures = new Failures(ledger, directory, inboxReadLock);
+        context.getRegistry().bind("failures", failures);
+        context.getRegistry().bind("retryLog", new RetryLog());
+        context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine"), Clock.systemUTC()));
         context.getRegistry().bind("outbox", new Outbox(ledger));
         context.getRegistry().bind("formats", finished(formatsLoading));
         context.getRegistry().bind("queueIntake", new QueueIntake(Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts"))));
@@ -199,7 +211,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.quarantine.retention-days"))),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.ledger.retention-days"))), Clock.systemUTC()));
-        LedgerGuard guard = new LedgerGuard(ledger, id -> id.startsWith("intake-file") || id.startsWith("intake-queue") || id.startsWith("delivery-file-"));
+        LedgerGuard guard = new LedgerGuard(ledger, id -> id.startsWith("intake-file-") || id.startsWith("intake-queue") || id.startsWith("delivery-file-"));
+        HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
+        if (healthChecks != null) {
+            healthChecks.register(new FailedWorkHealthCheck(failures, inboxReadLock));
+        }
 
         // one delivery route per file-channel institution, from the template in routes/delivery-file.camel.yaml
         context.addStartupListener(new ExtendedStartupListener() {
@@ -212,6 +228,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
                 guard.start(ctx, Long.parseLong(setting(props, "schakel.ledger.check-interval-ms")));
                 for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
+                    ctx.addRouteFromTemplate("intake-file-" + i.code(), "intake-file", Map.of("code", i.code()));
                     ctx.addRouteFromTemplate("delivery-file-" + i.code(), "delivery-file", Map.of("code", i.code()));
                 }
                 LOG.info("Schakel is ready. Data folder: {}", dataDir);

@@ -145,6 +145,11 @@ public final class EmbeddedBroker implements Service {
         return server != null && server.getActiveMQServer().isActive();
     }
 
+    /** The running Artemis server, for management (address settings, queue controls). */
+    public synchronized org.apache.activemq.artemis.core.server.ActiveMQServer activeMqServer() {
+        return server == null ? null : server.getActiveMQServer();
+    }
+
     /** Messages waiting on a queue, or -1 when the queue does not exist. */
     public long messageCount(String queue) {
         var binding = server.getActiveMQServer().locateQueue(SimpleString.of(queue));

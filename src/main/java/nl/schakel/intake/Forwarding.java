@@ -26,7 +26,7 @@ public final class Forwarding {
         Ledger.Claim claim = ledger.claim(in.getHeader(Headers.SENDER, String.class), in.getHeader(Headers.MESSAGE_ID, String.class),
                 in.getHeader(Headers.TRANSFER_ID, String.class));
         in.setHeader(CLAIM, claim.kind().name());
-        if (claim.kind() == Ledger.Claim.Kind.SENT) {
+        if (claim.kind() == Ledger.Claim.Kind.SENT && !byThisTransfer(in, claim)) {
             duplicateOf(exchange, claim.originalTransferId());
         }
     }
@@ -63,8 +63,18 @@ public final class Forwarding {
         String sender = in.getHeader(Headers.SENDER, String.class);
         String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
         Ledger.Claim claim = ledger.claim(sender, messageId, in.getHeader(Headers.TRANSFER_ID, String.class));
-        ledger.confirm(sender, messageId);
-        duplicateOf(exchange, claim.originalTransferId());
+        if (byThisTransfer(in, claim)) {
+            // an earlier attempt of this same transfer sent it, and its confirmation was lost
+            sent(exchange);
+        } else {
+            ledger.confirm(sender, messageId);
+            duplicateOf(exchange, claim.originalTransferId());
+        }
+    }
+
+    /** The claim is this transfer's own, from an earlier attempt (a redelivery after a technical failure): no duplicate. */
+    private static boolean byThisTransfer(Message in, Ledger.Claim claim) {
+        return claim.originalTransferId() != null && claim.originalTransferId().equals(in.getHeader(Headers.TRANSFER_ID, String.class));
     }
 
     private void duplicateOf(Exchange exchange, String originalTransferId) {

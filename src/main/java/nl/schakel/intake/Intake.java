@@ -31,6 +31,8 @@ public final class Intake {
      */
     public static final String RECEIVED = "schakelReceived";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+    private static final ValidationError NOT_A_REGULAR_FILE = ValidationError.at(ValidationError.Stage.PARSE, "PARSE-NOT-A-REGULAR-FILE",
+            "The inbox entry is a link, a special file or a file with several names; it was not read. Write a regular file into the inbox.");
     private final MessageValidator validator;
     private final Ledger ledger;
     private final Directory directory;
@@ -44,23 +46,18 @@ public final class Intake {
     public void validate(Exchange exchange, String channel) throws IOException {
         Message in = exchange.getIn();
         String owner = in.getHeader(Headers.CHANNEL_OWNER, String.class);
-        Long size = in.getHeader(Exchange.FILE_LENGTH, Long.class);
-        Verdict verdict;
-        // read once: what is validated is what goes on, even if a school rewrites its file meanwhile
-        try (InputStream body = in.getMandatoryBody(InputStream.class)) {
-            verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
-            if (verdict.large() != null) {
-                // spooled by the validator: kept for the quarantine when rejected, deleted when done
-                exchange.setProperty(RECEIVED, verdict.large().file());
-                deleteWhenDone(exchange, verdict.large().file());
-            }
-        } catch (org.apache.camel.InvalidPayloadException e) {
-            throw new IOException("the message has no readable body", e);
+        Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
+        String transferId = exchange.getProperty(Headers.TRANSFER_ID, String.class);
+        // a redelivery after a technical failure goes on with the verdict and ledger row of the first attempt
+        if (verdict == null || transferId == null) {
+            boolean unread = Boolean.TRUE.equals(exchange.getProperty(InboxReadLock.NOT_A_REGULAR_FILE, Boolean.class));
+            verdict = unread ? Verdict.unread(NOT_A_REGULAR_FILE) : judge(exchange, owner);
+            transferId = "R-" + UUID.randomUUID();
+            record(transferId, verdict, channel, owner, unread ? null : in.getHeader(Exchange.FILE_LENGTH, Long.class));
+            exchange.setProperty(Headers.VERDICT, verdict);
+            exchange.setProperty(Headers.TRANSFER_ID, transferId);
         }
-        String transferId = "R-" + UUID.randomUUID();
-        record(transferId, verdict, channel, owner, size);
         in.setHeader(Headers.TRANSFER_ID, transferId);
-        exchange.setProperty(Headers.VERDICT, verdict);
         in.setHeader(Headers.OUTCOME, verdict.accepted() ? "accepted" : "rejected");
         if (verdict.type() != null) {
             in.setHeader(Headers.DOCUMENT_TYPE, verdict.type().id());
@@ -79,6 +76,21 @@ public final class Intake {
             in.setBody(null);
             LOG.info("Rejected message {} on channel {}: {}", verdict.field("messageId"), owner,
                     verdict.errors().stream().map(ValidationError::code).distinct().toList());
+        }
+    }
+
+    /** Reads the body once and validates it: what is validated is what goes on, even if a school rewrites its file meanwhile. */
+    private Verdict judge(Exchange exchange, String owner) throws IOException {
+        try (InputStream body = exchange.getIn().getMandatoryBody(InputStream.class)) {
+            Verdict verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
+            if (verdict.large() != null) {
+                // spooled by the validator: kept for the quarantine when rejected, deleted when done
+                exchange.setProperty(RECEIVED, verdict.large().file());
+                deleteWhenDone(exchange, verdict.large().file());
+            }
+            return verdict;
+        } catch (org.apache.camel.InvalidPayloadException e) {
+            throw new IOException("the message has no readable body", e);
         }
     }
 

@@ -32,23 +32,34 @@ public final class Receipts {
         }
     }
 
-    /** The sender's message could not be processed after the broker's last attempt: it is kept for the operator. */
+    /**
+     * The sender's message could not be processed after the last attempt (a technical failure, not a
+     * verdict): it is kept for the operator, on the broker's dead-letter queue or in the quarantine.
+     * The message id it refers to is the validated one, never a value the client set.
+     */
     public void failed(Exchange exchange) throws JAXBException, jakarta.jms.JMSException {
         Message in = exchange.getIn();
-        String recipient = QueueIntake.sender(exchange);
+        String owner = in.getHeader(Headers.CHANNEL_OWNER, String.class);
+        String recipient = owner != null ? owner : QueueIntake.sender(exchange);
+        Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
+        String transferId = exchange.getProperty(Headers.TRANSFER_ID, String.class);
         Receipt receipt = new Receipt();
-        receipt.setReceiptId("F-" + java.util.UUID.randomUUID());
+        receipt.setReceiptId(transferId != null ? transferId : "F-" + java.util.UUID.randomUUID());
         receipt.setCreated(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
         receipt.setStatus(ReceiptStatus.FAILED);
         receipt.setRecipient(recipient);
-        receipt.setRefersTo(in.getHeader(Headers.MESSAGE_ID, String.class));
+        receipt.setRefersTo(verdict == null ? null : verdict.field("messageId"));
+        receipt.setDocumentType(verdict == null || verdict.type() == null ? null : verdict.type().id());
         nl.schakel.model.receipt.ValidationError error = new nl.schakel.model.receipt.ValidationError();
         error.setStage(ValidationStage.GATEWAY);
         error.setCode("GATEWAY-PROCESSING-FAILED");
-        error.setMessage("The gateway could not process this message after repeated attempts. It is kept on the broker's dead-letter queue for the operator; it was not delivered.");
+        error.setMessage("The gateway could not process this message after repeated attempts; it was not delivered. "
+                + "It is kept for the operator, who can retry or discard it.");
         receipt.getError().add(error);
+        in.setHeader(Headers.TRANSFER_ID, receipt.getReceiptId());
+        in.setHeader(Headers.OUTCOME, "failed");
         send(in, receipt, recipient);
-        LOG.warn("Receipt {} FAILED for message {} to {}: the message goes to the dead-letter queue", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
+        LOG.warn("Receipt {} FAILED for message {} to {}: kept for the operator", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
     }
 
     public void forOutcome(Exchange exchange) throws JAXBException {

@@ -20,6 +20,11 @@ import java.util.Map;
 public record Verdict(DocumentType type, Map<String, String> fields, byte[] xml, List<ValidationError> errors, String sha256,
                       Document document, LargeBody large) {
 
+    /** Rejected without reading a byte: the gateway would not open what it was given. */
+    public static Verdict unread(ValidationError error) {
+        return new Verdict(null, Map.of(), null, List.of(error), null, null, null);
+    }
+
     public boolean accepted() {
         return errors.isEmpty();
     }

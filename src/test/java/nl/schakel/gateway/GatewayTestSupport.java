@@ -77,8 +77,13 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     /** The body of GET /observe/health on the management port. */
     protected String health() throws IOException, InterruptedException {
+        return health("");
+    }
+
+    /** The body of GET /observe/health with a query ("?data=true" for every check's details). */
+    protected String health(String query) throws IOException, InterruptedException {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(),
+                java.net.URI.create("http://127.0.0.1:" + managementPort + "/observe/health" + query)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 

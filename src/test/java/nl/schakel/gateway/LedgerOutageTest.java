@@ -57,7 +57,7 @@ class LedgerOutageTest extends GatewayTestSupport {
 
         postgres.close();
         postgres = null;
-        await().atMost(Duration.ofSeconds(20)).until(() -> context.getRouteController().getRouteStatus("intake-file") == ServiceStatus.Suspended);
+        await().atMost(Duration.ofSeconds(20)).until(() -> context.getRouteController().getRouteStatus("intake-file-30AA00") == ServiceStatus.Suspended);
         assertThat(health()).contains("\"status\":\"DOWN\"", "Ledger database unavailable");
 
         drop("30AA00", "during.xml", Files.readString(EXAMPLES.resolve("isk-to-vo.xml")).replace("ISK30AA-2026-0001", "PG-DURING").getBytes());

@@ -29,7 +29,7 @@ class LedgerUnreachableAtStartTest extends GatewayTestSupport {
     @Test
     void reports_down_with_the_reason_and_leaves_dropped_files_in_the_inbox() throws Exception {
         assertThat(health()).contains("\"status\":\"DOWN\"", "\"name\":\"ledger\"", "Connection refused");
-        assertThat(context.getRouteController().getRouteStatus("intake-file")).isIn(ServiceStatus.Stopped, ServiceStatus.Suspended);
+        assertThat(context.getRouteController().getRouteStatus("intake-file-30AA00")).isIn(ServiceStatus.Stopped, ServiceStatus.Suspended);
 
         drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> Files.exists(inbox("30AA00").resolve("isk-to-vo.xml")));
