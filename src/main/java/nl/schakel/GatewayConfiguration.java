@@ -2,6 +2,7 @@ package nl.schakel;
 
 import nl.schakel.broker.BrokerAccounts;
 import nl.schakel.broker.EmbeddedBroker;
+import nl.schakel.delivery.DeadLetters;
 import nl.schakel.delivery.Formats;
 import nl.schakel.delivery.Outbox;
 import nl.schakel.directory.Directory;
@@ -203,6 +204,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Failures failures = new Failures(ledger, directory, inboxReadLock);
         context.getRegistry().bind("failures", failures);
         context.getRegistry().bind("retryLog", new RetryLog());
+        context.getRegistry().bind("deadLetters", new DeadLetters(ledger));
         context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine"), Clock.systemUTC()));
         context.getRegistry().bind("outbox", new Outbox(ledger));
         context.getRegistry().bind("formats", finished(formatsLoading));
@@ -211,10 +213,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.quarantine.retention-days"))),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.ledger.retention-days"))), Clock.systemUTC()));
-        LedgerGuard guard = new LedgerGuard(ledger, id -> id.startsWith("intake-file-") || id.startsWith("intake-queue") || id.startsWith("delivery-file-"));
+        LedgerGuard guard = new LedgerGuard(ledger, id -> id.startsWith("intake-file-") || id.startsWith("intake-queue") || id.startsWith("delivery-file-") || id.equals("dead-letters"));
         HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
         if (healthChecks != null) {
-            healthChecks.register(new FailedWorkHealthCheck(failures, inboxReadLock));
+            EmbeddedBroker embedded = context.getRegistry().lookupByNameAndType("broker", EmbeddedBroker.class);
+            healthChecks.register(new FailedWorkHealthCheck(failures, inboxReadLock, embedded == null ? () -> 0L : embedded::deadLetterCount));
         }
 
         // one delivery route per file-channel institution, from the template in routes/delivery-file.camel.yaml

@@ -1,5 +1,6 @@
 package nl.schakel.broker;
 
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -24,6 +25,9 @@ import java.util.Set;
 public final class EmbeddedBroker implements Service {
     public static final String GATEWAY_ROLE = "gateway";
     public static final String INBOUND = "gateway.inbound";
+    /** The dead-letter address: DLQ.<queue> for the operator, and one copy of each for the gateway to act on. */
+    public static final String DEAD_LETTER_ADDRESS = "DLA";
+    public static final String DEAD_LETTER_NOTICES = "gateway.dead-letters";
 
     /** TCP listener for institutions; port 0 means none. TLS when a keystore is given. */
     public record Listener(String host, int port, String keystorePath, String keystorePassword) {
@@ -106,13 +110,17 @@ public final class EmbeddedBroker implements Service {
                 config.registerBrokerPlugin(new ConsumptionPlugin(consumedQueues, onConsumed));
             }
             config.addQueueConfiguration(QueueConfiguration.of(INBOUND).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            // every dead-lettered message also lands here, so the gateway can record it and tell the sender,
+            // while DLQ.<queue> keeps it for the operator
+            config.addQueueConfiguration(QueueConfiguration.of(DEAD_LETTER_NOTICES).setAddress(DEAD_LETTER_ADDRESS)
+                    .setRoutingType(RoutingType.MULTICAST).setDurable(true));
             for (String code : institutions) {
                 config.addQueueConfiguration(QueueConfiguration.of("inbox." + code).setRoutingType(RoutingType.ANYCAST).setDurable(true));
             }
             // broker-managed redelivery: a rolled-back delivery returns after a delay, and after
             // the last attempt it goes to DLQ.<queue> on the dead-letter address
             config.addAddressSetting("#", new AddressSettings()
-                    .setDeadLetterAddress(SimpleString.of("DLA"))
+                    .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_ADDRESS))
                     .setAutoCreateDeadLetterResources(true)
                     .setDeadLetterQueuePrefix(SimpleString.of("DLQ."))
                     .setExpiryAddress(SimpleString.of("EXPIRY"))
@@ -146,7 +154,7 @@ public final class EmbeddedBroker implements Service {
     }
 
     /** The running Artemis server, for management (address settings, queue controls). */
-    public synchronized org.apache.activemq.artemis.core.server.ActiveMQServer activeMqServer() {
+    public synchronized ActiveMQServer activeMqServer() {
         return server == null ? null : server.getActiveMQServer();
     }
 
@@ -154,6 +162,18 @@ public final class EmbeddedBroker implements Service {
     public long messageCount(String queue) {
         var binding = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
         return binding == null ? -1 : binding.getMessageCount();
+    }
+
+    /** Messages waiting on the dead-letter queues DLQ.* for the operator. */
+    public long deadLetterCount() {
+        ActiveMQServer active = activeMqServer();
+        if (active == null) {
+            return 0;
+        }
+        return active.getPostOffice().getAllBindings()
+                .filter(b -> b instanceof org.apache.activemq.artemis.core.postoffice.QueueBinding q && q.getQueue().getName().toString().startsWith("DLQ."))
+                .mapToLong(b -> ((org.apache.activemq.artemis.core.postoffice.QueueBinding) b).getQueue().getMessageCount())
+                .sum();
     }
 
     /** Messages ever added to a queue since the broker started, or -1 when the queue does not exist. */

@@ -5,21 +5,26 @@ import nl.schakel.intake.InboxReadLock;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
- * Readiness: DOWN while work waits for an operator because the gateway could not finish it
- * itself: inbox files it could not even set aside. Counts of everything that failed since the
- * start are in the details, and are kept for the operator in the ledger (status FAILED).
+ * Readiness: DOWN while work waits for an operator because the gateway could not finish it itself:
+ * messages on the dead-letter queues DLQ.*, and inbox files it could not even set aside. The counts
+ * are in the message and the details; each such transfer is FAILED in the ledger.
  */
 public final class FailedWorkHealthCheck extends AbstractHealthCheck {
     private final Failures failures;
     private final InboxReadLock inboxReadLock;
+    private final LongSupplier deadLetters;
 
-    public FailedWorkHealthCheck(Failures failures, InboxReadLock inboxReadLock) {
+    public FailedWorkHealthCheck(Failures failures, InboxReadLock inboxReadLock, LongSupplier deadLetters) {
         super("schakel", "failed-work");
         this.failures = failures;
         this.inboxReadLock = inboxReadLock;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -30,13 +35,22 @@ public final class FailedWorkHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         int held = inboxReadLock.heldFiles();
+        long dead = deadLetters.getAsLong();
         builder.detail("failed.files", failures.failedFiles());
         builder.detail("failed.queue-messages", failures.failedQueueMessages());
         builder.detail("held.inbox-files", held);
+        builder.detail("dead-letters", dead);
+        List<String> waiting = new ArrayList<>();
+        if (dead > 0) {
+            waiting.add(dead + " message(s) on the dead-letter queues DLQ.*");
+        }
         if (held > 0) {
-            builder.message(held + " inbox file(s) failed and could not be set aside: they wait in the inbox for the operator").down();
-        } else {
+            waiting.add(held + " inbox file(s) that failed and could not be set aside");
+        }
+        if (waiting.isEmpty()) {
             builder.up();
+        } else {
+            builder.message("Waiting for the operator: " + String.join("; ", waiting)).down();
         }
     }
 }

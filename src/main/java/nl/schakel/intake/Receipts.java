@@ -62,6 +62,31 @@ public final class Receipts {
         LOG.warn("Receipt {} FAILED for message {} to {}: kept for the operator", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
     }
 
+    /**
+     * A message the gateway accepted could not be delivered: the receiver's side failed it on every
+     * attempt and the broker dead-lettered it (DeadLetters set the headers from the message's own,
+     * gateway-set properties).
+     */
+    public void deliveryFailed(Exchange exchange) throws JAXBException {
+        Message in = exchange.getIn();
+        String recipient = in.getHeader(Headers.CHANNEL_OWNER, String.class);
+        Receipt receipt = new Receipt();
+        receipt.setReceiptId("F-" + java.util.UUID.randomUUID());
+        receipt.setCreated(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
+        receipt.setStatus(ReceiptStatus.FAILED);
+        receipt.setRecipient(recipient);
+        receipt.setRefersTo(in.getHeader(Headers.MESSAGE_ID, String.class));
+        receipt.setDeliveredTo(null);
+        nl.schakel.model.receipt.ValidationError error = new nl.schakel.model.receipt.ValidationError();
+        error.setStage(ValidationStage.GATEWAY);
+        error.setCode("GATEWAY-DELIVERY-FAILED");
+        error.setMessage("The message was accepted but could not be delivered to the receiver after repeated attempts. "
+                + "It is kept for the operator, who can retry or discard it.");
+        receipt.getError().add(error);
+        send(in, receipt, recipient);
+        LOG.warn("Receipt {} FAILED (delivery) for message {} to {}", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
+    }
+
     public void forOutcome(Exchange exchange) throws JAXBException {
         Message in = exchange.getIn();
         Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);

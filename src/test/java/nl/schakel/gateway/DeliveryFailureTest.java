@@ -1,9 +1,13 @@
 package nl.schakel.gateway;
 
+import nl.schakel.ledger.Ledger;
+import nl.schakel.ledger.Status;
+import nl.schakel.ledger.Transfer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +22,7 @@ class DeliveryFailureTest extends GatewayTestSupport {
     }
 
     @Test
-    void a_dossier_that_cannot_be_written_goes_to_the_dead_letter_queue_after_the_broker_redeliveries() throws Exception {
+    void a_dossier_that_cannot_be_written_is_dead_lettered_marked_failed_and_its_sender_told() throws Exception {
         // the receiver's outbox cannot be written: a file stands where its folder should be
         Files.delete(outbox("30AB00"));
         Files.writeString(outbox("30AB00"), "not a folder");
@@ -28,7 +32,16 @@ class DeliveryFailureTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> broker().messageCount("DLQ.inbox.30AB00") == 1);
         assertThat(broker().messageCount("inbox.30AB00")).isZero();
         assertThat(broker().messagesAdded("inbox.30AB00")).isEqualTo(1);
-        // the sender was told the dossier was accepted: it is kept on the broker for the operator
-        assertThat(read(awaitFiles(outbox("30AA00"), "receipt-*.xml", 1).get(0))).contains("<status>ACCEPTED</status>");
+        // the sender was told the dossier was accepted, and then that it could not be delivered
+        List<String> receipts = awaitFiles(outbox("30AA00"), "receipt-*.xml", 2).stream().map(GatewayTestSupport::read).toList();
+        assertThat(receipts).anySatisfy(r -> assertThat(r).contains("<status>ACCEPTED</status>"))
+                .anySatisfy(r -> assertThat(r).contains("<status>FAILED</status>", "GATEWAY-DELIVERY-FAILED", "<refersTo>ISK30AA-2026-0001</refersTo>"));
+        Ledger ledger = context.getRegistry().lookupByNameAndType("ledger", Ledger.class);
+        await().untilAsserted(() -> assertThat(ledger.findByMessageId("ISK30AA-2026-0001")).singleElement()
+                .extracting(Transfer::status).isEqualTo(Status.FAILED));
+        // the operator sees it: readiness is down with the count, the message waits on DLQ.inbox.30AB00
+        assertThat(health()).contains("1 message(s) on the dead-letter queues");
+        assertThat(broker().messageCount("DLQ.inbox.30AB00")).isEqualTo(1);
+        await().during(Duration.ofSeconds(1)).until(() -> files(outbox("30AA00"), "receipt-*.xml").size() == 2);
     }
 }
