@@ -73,6 +73,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         props.addOverrideProperty("schakel.data-dir", dataDir.toString());
         int maxBytes = Integer.parseInt(setting(props, "schakel.max-message-bytes"));
         int maxDepth = Integer.parseInt(setting(props, "schakel.max-element-depth"));
+        DataFolder folders = new DataFolder(dataDir, setting(props, "schakel.permissions.exchange-folders"),
+                setting(props, "schakel.permissions.exchange-files"));
+        for (String own : List.of("quarantine", "spool", "ledger", "broker")) {
+            folders.privateFolder(own);
+        }
+        props.addOverrideProperty("schakel.permissions.exchange-files-octal", folders.exchangeFileOctal());
         // a large message a delivery route consumes is cached on disk beside the spool, not in /tmp
         context.getStreamCachingStrategy().setSpoolEnabled(true);
         context.getStreamCachingStrategy().setSpoolDirectory(dataDir.resolve("spool").resolve("camel").toFile());
@@ -104,8 +110,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         startup.shutdown();
 
         for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
-            Files.createDirectories(dataDir.resolve("inbox").resolve(i.code()));
-            Files.createDirectories(dataDir.resolve("outbox").resolve(i.code()));
+            folders.exchangeFolder("inbox", i.code());
+            folders.exchangeFolder("outbox", i.code());
         }
 
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
@@ -251,7 +257,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         HikariConfig pool = new HikariConfig();
         String url = props.resolveProperty("schakel.ledger.url").filter(u -> !u.isBlank()).orElse(null);
         if (url == null) {
-            Files.createDirectories(dataDir.resolve("ledger"));
             url = "jdbc:h2:file:" + dataDir.resolve("ledger").resolve("schakel") + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
         }
         pool.setJdbcUrl(url);

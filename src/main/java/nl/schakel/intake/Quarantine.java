@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.DataFolder;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class Quarantine {
         String owner = exchange.getIn().getHeader(Headers.CHANNEL_OWNER, String.class);
         String receiptId = exchange.getIn().getHeader(Headers.TRANSFER_ID, String.class);
         Path folder = Files.createDirectories(root.resolve(owner == null ? "unknown" : owner));
+        DataFolder.restrictFolder(folder);
         // the receipt id is unique: no earlier reject is ever overwritten
         String name = LocalDateTime.now(clock).format(STAMP) + "-" + receiptId + "." + extension(exchange);
         String receiptFormat = "json".equals(exchange.getIn().getHeader(Headers.FORMAT, String.class)) ? "json" : "xml";
@@ -94,6 +96,7 @@ public final class Quarantine {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+            DataFolder.restrictFile(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
@@ -103,6 +106,7 @@ public final class Quarantine {
     private static void write(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.write(temp, content);
+        DataFolder.restrictFile(temp);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -43,7 +43,9 @@ public final class Spool {
             throw new IllegalStateException("no spool folder configured");
         }
         Files.createDirectories(directory);
-        return Files.createFile(directory.resolve(UUID.randomUUID() + suffix));
+        Path file = Files.createFile(directory.resolve(UUID.randomUUID() + suffix));
+        nl.schakel.DataFolder.restrictFile(file);
+        return file;
     }
 
     /** Runs work on a large document, waiting while {@code concurrentLarge} others are at it. */
