@@ -65,13 +65,9 @@ public final class DataFolder {
         return folder;
     }
 
-    /** The mode of a delivered file in octal, as Camel's file producer takes it ({@code chmod}). */
-    public String exchangeFileOctal() {
-        int bits = 0;
-        for (PosixFilePermission p : exchangeFile) {
-            bits |= 1 << (8 - p.ordinal());
-        }
-        return Integer.toOctalString(bits);
+    /** Gives a file delivered into an outbox the exchange files' mode. */
+    public void shareFile(Path file) throws IOException {
+        restrict(file, exchangeFile);
     }
 
     /** Makes a folder the gateway made inside a private one its own user's only. */

@@ -16,7 +16,6 @@ import nl.schakel.intake.RetryLog;
 import nl.schakel.health.FailedWorkHealthCheck;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.LedgerGuard;
-import nl.schakel.ledger.LedgerIdempotentRepository;
 import nl.schakel.ledger.Retention;
 import nl.schakel.ledger.Status;
 import nl.schakel.intake.Headers;
@@ -68,6 +67,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent props = context.getPropertiesComponent();
+        CrashPoints.configure(props.resolveProperty("schakel.test.halt-at").orElse(""));
         Path dataDir = Path.of(setting(props, "schakel.data-dir")).toAbsolutePath().normalize();
         // routes use the absolute folder, whatever directory the gateway was started from
         props.addOverrideProperty("schakel.data-dir", dataDir.toString());
@@ -78,7 +78,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         for (String own : List.of("quarantine", "spool", "ledger", "broker")) {
             folders.privateFolder(own);
         }
-        props.addOverrideProperty("schakel.permissions.exchange-files-octal", folders.exchangeFileOctal());
         // a large message a delivery route consumes is cached on disk beside the spool, not in /tmp
         context.getStreamCachingStrategy().setSpoolEnabled(true);
         context.getStreamCachingStrategy().setSpoolDirectory(dataDir.resolve("spool").resolve("camel").toFile());
@@ -212,10 +211,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("retryLog", new RetryLog());
         context.getRegistry().bind("deadLetters", new DeadLetters(ledger));
         context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine"), Clock.systemUTC()));
-        context.getRegistry().bind("outbox", new Outbox(ledger));
+        context.getRegistry().bind("outbox", new Outbox(ledger, folders));
         context.getRegistry().bind("formats", finished(formatsLoading));
         context.getRegistry().bind("queueIntake", new QueueIntake(Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts"))));
-        context.getRegistry().bind("deliveredMessages", new LedgerIdempotentRepository(ledger));
         context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.quarantine.retention-days"))),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.ledger.retention-days"))), Clock.systemUTC()));
@@ -257,7 +255,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         HikariConfig pool = new HikariConfig();
         String url = props.resolveProperty("schakel.ledger.url").filter(u -> !u.isBlank()).orElse(null);
         if (url == null) {
-            url = "jdbc:h2:file:" + dataDir.resolve("ledger").resolve("schakel") + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
+            // WRITE_DELAY=0: a commit reaches the file before it returns, so a killed gateway keeps every record
+            url = "jdbc:h2:file:" + dataDir.resolve("ledger").resolve("schakel") + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64;WRITE_DELAY=0";
         }
         pool.setJdbcUrl(url);
         props.resolveProperty("schakel.ledger.user").ifPresent(pool::setUsername);

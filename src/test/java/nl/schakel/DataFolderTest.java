@@ -18,10 +18,4 @@ class DataFolderTest {
         assertThatThrownBy(() -> new DataFolder(Path.of("data"), "700", "rw-------"))
                 .hasMessageContaining("schakel.permissions.exchange-folders must be a mode like rwx------");
     }
-
-    @Test
-    void gives_camel_the_file_mode_in_octal() {
-        assertThat(new DataFolder(Path.of("data"), "rwx------", "rw-------").exchangeFileOctal()).isEqualTo("600");
-        assertThat(new DataFolder(Path.of("data"), "rwxrwx---", "rw-rw----").exchangeFileOctal()).isEqualTo("660");
-    }
 }

@@ -1,37 +1,93 @@
 package nl.schakel.delivery;
 
+import nl.schakel.CrashPoints;
+import nl.schakel.DataFolder;
 import nl.schakel.intake.Headers;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
-/** Prepares a message from an institution's queue for its outbox folder: a file name from its ids. */
+/**
+ * Writes a message from an institution's queue into its outbox folder, once. The file is written
+ * under a temporary name ({@code .writing-<name>}) and synced, the delivery is recorded in the
+ * ledger, and only then is the file renamed into place. A redelivery after a crash finds the record:
+ * it completes a rename that did not happen, and otherwise writes nothing, so a file the receiving
+ * school has already taken away never comes back.
+ */
 public final class Outbox {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private final Ledger ledger;
+    private final DataFolder folders;
 
-    public Outbox(Ledger ledger) {
+    public Outbox(Ledger ledger, DataFolder folders) {
         this.ledger = ledger;
+        this.folders = folders;
     }
 
-    public void prepare(Exchange exchange, String code) {
+    public void deliver(Exchange exchange, String code) throws Exception {
         Message in = exchange.getIn();
+        String name = fileName(in);
+        Path folder = folders.root().resolve("outbox").resolve(code);
+        Path target = folder.resolve(name);
+        Path temp = folder.resolve(".writing-" + name);
+        String key = code + "/" + in.getHeader(Headers.TYPE) + "/" + in.getHeader(Headers.SENDER) + "/"
+                + in.getHeader(Headers.MESSAGE_ID) + "/" + in.getHeader(Headers.RECEIPT_ID);
+        if (ledger.hasDelivery(key)) {
+            // written before: a crash came after the record, before or after the rename
+            if (Files.exists(temp)) {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            // the crash may have come before the timeline said so (the step never goes back)
+            written(in, code, name);
+            LOG.info("Already delivered to outbox {}: {} (not written again)", code, name);
+            return;
+        }
+        try (InputStream body = in.getMandatoryBody(InputStream.class);
+             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING);
+             OutputStream out = Channels.newOutputStream(channel)) {
+            body.transferTo(out);
+            channel.force(true);
+        }
+        // the receiving school's only, or its group's (schakel.permissions.exchange-files)
+        folders.shareFile(temp);
+        CrashPoints.reach("delivery-written");
+        ledger.addDelivery(key);
+        CrashPoints.reach("delivery-recorded");
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CrashPoints.reach("delivery-renamed");
+        written(in, code, name);
+        LOG.info("Delivered {} to outbox {} as {}", in.getHeader(Headers.TYPE), code, name);
+    }
+
+    /** A file name from the message's ids (codes and ids only, all validated when the gateway took the message). */
+    static String fileName(Message in) {
         String type = in.getHeader(Headers.TYPE, "message", String.class);
         String base = switch (type) {
             case "receipt" -> "receipt-" + in.getHeader(Headers.REFERS_TO, "unidentified", String.class) + "-" + in.getHeader(Headers.RECEIPT_ID, String.class);
             default -> type + "-" + in.getHeader(Headers.SENDER, String.class) + "-" + in.getHeader(Headers.MESSAGE_ID, String.class);
         };
-        in.setHeader(Exchange.FILE_NAME, base + ("json".equals(in.getHeader(Headers.FORMAT, String.class)) ? ".json" : ".xml"));
+        return base + ("json".equals(in.getHeader(Headers.FORMAT, String.class)) ? ".json" : ".xml");
     }
 
     /** The file is in the outbox: the transfer's timeline says the receiver can pick it up. */
-    public void written(Exchange exchange, String code) {
-        Message in = exchange.getIn();
+    private void written(Message in, String code, String name) {
         String transferId = in.getHeader(Headers.TRANSFER_ID, String.class);
         if ("dossier".equals(in.getHeader(Headers.TYPE, String.class)) && transferId != null) {
-            ledger.record(transferId, Status.PICKED_UP, "file outbox/" + code + "/" + in.getHeader(Exchange.FILE_NAME, String.class));
+            ledger.record(transferId, Status.PICKED_UP, "file outbox/" + code + "/" + name);
         }
     }
-
 }

@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.CrashPoints;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;
@@ -26,6 +27,7 @@ public final class Forwarding {
         Ledger.Claim claim = ledger.claim(in.getHeader(Headers.SENDER, String.class), in.getHeader(Headers.MESSAGE_ID, String.class),
                 in.getHeader(Headers.TRANSFER_ID, String.class));
         in.setHeader(CLAIM, claim.kind().name());
+        CrashPoints.reach("claimed");
         if (claim.kind() == Ledger.Claim.Kind.SENT && !byThisTransfer(in, claim)) {
             duplicateOf(exchange, claim.originalTransferId());
         }
@@ -37,11 +39,13 @@ public final class Forwarding {
     }
 
     public void sent(Exchange exchange) {
+        CrashPoints.reach("forwarded");
         Message in = exchange.getIn();
         String sender = in.getHeader(Headers.SENDER, String.class);
         String receiver = in.getHeader(Headers.RECEIVER, String.class);
         ledger.markQueued(sender, in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TRANSFER_ID, String.class), "inbox." + receiver,
                 exchange.getProperty(SENT_AT, OffsetDateTime.now(), OffsetDateTime.class));
+        CrashPoints.reach("confirmed");
         // an answer to a transfer: its step goes on the original transfer's timeline too
         String refersTo = in.getHeader(Headers.REFERS_TO, String.class);
         if (refersTo != null) {

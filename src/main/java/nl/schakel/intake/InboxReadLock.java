@@ -51,7 +51,7 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
         Path entry = file.getFile().toPath();
         Map<String, Object> attributes;
         try {
-            attributes = Files.readAttributes(entry, "unix:isRegularFile,lastModifiedTime,nlink", LinkOption.NOFOLLOW_LINKS);
+            attributes = Files.readAttributes(entry, "unix:isRegularFile,lastModifiedTime,nlink,ino,ctime,size", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             // gone in the meantime, or not readable: a later poll sees it again if it is still there
             return false;
@@ -75,7 +75,12 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
             }
             held.remove(entry);
         }
-        return clock.millis() - modified >= minAgeMillis;
+        if (clock.millis() - modified < minAgeMillis) {
+            return false;
+        }
+        // this very file: taken again after a crash, it keeps its transfer id (a rewrite changes its times)
+        exchange.setProperty(Intake.INPUT_KEY, "file:" + entry + ":" + attributes.get("ino") + ":" + attributes.get("ctime") + ":" + version);
+        return true;
     }
 
     /** A file whose failure could not be set aside: not taken again until it changes or the gateway restarts. */

@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.CrashPoints;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
 import nl.schakel.ledger.Ledger;
@@ -30,6 +31,12 @@ public final class Intake {
      * (up to the size limit), or the spool file of a large body.
      */
     public static final String RECEIVED = "schakelReceived";
+    /**
+     * Exchange property: what identifies the input itself (an inbox file's path, inode and times; a
+     * queue message's broker id), so that the same input taken again after a crash or a redelivery
+     * keeps its transfer id, its ledger row and its receipt id.
+     */
+    public static final String INPUT_KEY = "schakelInputKey";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
     private static final ValidationError NOT_A_REGULAR_FILE = ValidationError.at(ValidationError.Stage.PARSE, "PARSE-NOT-A-REGULAR-FILE",
             "The inbox entry is a link, a special file or a file with several names; it was not read. Write a regular file into the inbox.");
@@ -52,11 +59,12 @@ public final class Intake {
         if (verdict == null || transferId == null) {
             boolean unread = Boolean.TRUE.equals(exchange.getProperty(InboxReadLock.NOT_A_REGULAR_FILE, Boolean.class));
             verdict = unread ? Verdict.unread(NOT_A_REGULAR_FILE) : judge(exchange, owner);
-            transferId = "R-" + UUID.randomUUID();
+            transferId = transferId(exchange);
             record(transferId, verdict, channel, owner, unread ? null : in.getHeader(Exchange.FILE_LENGTH, Long.class));
             exchange.setProperty(Headers.VERDICT, verdict);
             exchange.setProperty(Headers.TRANSFER_ID, transferId);
         }
+        CrashPoints.reach("intake-recorded");
         in.setHeader(Headers.TRANSFER_ID, transferId);
         in.setHeader(Headers.OUTCOME, verdict.accepted() ? "accepted" : "rejected");
         if (verdict.type() != null) {
@@ -77,6 +85,12 @@ public final class Intake {
             LOG.info("Rejected message {} on channel {}: {}", verdict.field("messageId"), owner,
                     verdict.errors().stream().map(ValidationError::code).distinct().toList());
         }
+    }
+
+    /** Derived from the input when it can be identified, so a retake is recognised; random otherwise. */
+    static String transferId(Exchange exchange) {
+        String key = exchange.getProperty(INPUT_KEY, String.class);
+        return "R-" + (key == null ? UUID.randomUUID() : UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** Reads the body once and validates it: what is validated is what goes on, even if a school rewrites its file meanwhile. */

@@ -41,6 +41,11 @@ public final class QueueIntake {
             throw new IllegalStateException("not a JMS message");
         }
         in.setHeader(Headers.CHANNEL_OWNER, sender(exchange));
+        // the broker's id of this message, the same on every redelivery: a retake keeps its transfer id
+        if (jms instanceof org.apache.activemq.artemis.jms.client.ActiveMQMessage artemis) {
+            exchange.setProperty(Intake.INPUT_KEY, "queue:" + sender(exchange) + ":" + artemis.getCoreMessage().getMessageID()
+                    + ":" + jms.getJMSMessageID());
+        }
         if (jms instanceof BytesMessage bytes) {
             in.setBody(new BytesMessageStream(bytes));
         } else if (jms instanceof TextMessage text && text.getText() != null) {

@@ -21,6 +21,8 @@ import java.time.temporal.ChronoUnit;
 
 /** Makes the receipt for the outcome of intake and addresses it to the institution it is for. */
 public final class Receipts {
+    /** Exchange property: the sender's receipt for this exchange has been sent. */
+    public static final String SENT = "schakelReceiptSent";
     private static final Logger LOG = LoggerFactory.getLogger(Receipts.class);
     private final JAXBContext context;
 
@@ -85,6 +87,12 @@ public final class Receipts {
         receipt.getError().add(error);
         send(in, receipt, recipient);
         LOG.warn("Receipt {} FAILED (delivery) for message {} to {}", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
+    }
+
+    /** The receipt is on its way: a later failure of this exchange sends no second one. */
+    public void sent(Exchange exchange) {
+        exchange.setProperty(SENT, true);
+        nl.schakel.CrashPoints.reach("receipt-sent");
     }
 
     public void forOutcome(Exchange exchange) throws JAXBException {

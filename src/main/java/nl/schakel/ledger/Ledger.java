@@ -86,10 +86,20 @@ public final class Ledger {
         return Optional.ofNullable(problem);
     }
 
-    /** Records a submission and the outcome of validation: RECEIVED, then ACCEPTED or REJECTED. */
+    /**
+     * Records a submission and the outcome of validation: RECEIVED, then ACCEPTED or REJECTED. The
+     * same input taken again (its transfer id is derived from it: a restart or a broker redelivery
+     * came in between) goes on in the row it already has, never in a second one.
+     */
     public void recordIntake(Transfer t, List<String> errorCodes) {
         OffsetDateTime now = now();
+        String outcome = errorCodes.isEmpty() ? null : String.join(" ", errorCodes);
         inTransaction(c -> {
+            if (exists(c, t.transferId())) {
+                step(c, t.transferId(), Status.RECEIVED, "taken again", now);
+                step(c, t.transferId(), t.status(), outcome, now);
+                return null;
+            }
             update(c, """
                     INSERT INTO transfer (transfer_id, message_id, sender, receiver, sender_kind, receiver_kind, sender_region,
                       receiver_region, document_type, transition_kind, channel, channel_owner, size_bytes, status, received_at,
@@ -98,7 +108,7 @@ public final class Ledger {
                     t.receiverRegion(), t.documentType(), t.transitionKind(), t.channel(), t.channelOwner(), t.sizeBytes(),
                     t.status().name(), now, YearMonth.from(now).toString(), now);
             event(c, t.transferId(), Status.RECEIVED, null, now);
-            event(c, t.transferId(), t.status(), errorCodes.isEmpty() ? null : String.join(" ", errorCodes), now);
+            event(c, t.transferId(), t.status(), outcome, now);
             return null;
         });
     }
@@ -271,7 +281,8 @@ public final class Ledger {
     }
 
     /** Records a delivery key once; false when it was recorded before. */
-    boolean addDelivery(String key) {
+    /** Records a delivery; false when it was recorded before. */
+    public boolean addDelivery(String key) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivered_message (delivery_key, delivered_at) VALUES (?, ?)")) {
                 ps.setString(1, key);
@@ -287,7 +298,7 @@ public final class Ledger {
         });
     }
 
-    boolean hasDelivery(String key) {
+    public boolean hasDelivery(String key) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM delivered_message WHERE delivery_key = ?")) {
                 ps.setString(1, key);
@@ -298,8 +309,13 @@ public final class Ledger {
         });
     }
 
-    boolean removeDelivery(String key) {
-        return inTransaction(c -> update(c, "DELETE FROM delivered_message WHERE delivery_key = ?", key) > 0);
+    private static boolean exists(Connection c, String transferId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM transfer WHERE transfer_id = ?")) {
+            ps.setString(1, transferId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private void step(Connection c, String transferId, Status status, String detail) throws SQLException {

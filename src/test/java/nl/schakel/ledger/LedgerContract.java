@@ -180,7 +180,7 @@ abstract class LedgerContract {
     void retention_deletes_rows_claims_and_deliveries_older_than_the_period_and_keeps_newer_ones() {
         ledger.recordIntake(accepted("R-OLD", "30AA00", "OLD", "30AB00"), List.of());
         ledger.claim("30AA00", "OLD", "R-OLD");
-        new LedgerIdempotentRepository(ledger).add("30AB00/dossier/30AA00/OLD");
+        ledger.addDelivery("30AB00/dossier/30AA00/OLD");
         clock.now = clock.now.plus(Duration.ofDays(800));
         ledger.recordIntake(accepted("R-NEW", "30AA00", "NEW", "30AB00"), List.of());
 
@@ -191,17 +191,15 @@ abstract class LedgerContract {
         assertThat(ledger.timeline("R-OLD")).isEmpty();
         assertThat(ledger.find("R-NEW")).isPresent();
         assertThat(ledger.claim("30AA00", "OLD", "R-X").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
-        assertThat(new LedgerIdempotentRepository(ledger).contains("30AB00/dossier/30AA00/OLD")).isFalse();
+        assertThat(ledger.hasDelivery("30AB00/dossier/30AA00/OLD")).isFalse();
     }
 
     @Test
     void a_delivery_is_recorded_once() {
-        LedgerIdempotentRepository delivered = new LedgerIdempotentRepository(ledger);
-        assertThat(delivered.add("30AB00/dossier/30AA00/M-1")).isTrue();
-        assertThat(delivered.add("30AB00/dossier/30AA00/M-1")).isFalse();
-        assertThat(delivered.contains("30AB00/dossier/30AA00/M-1")).isTrue();
-        assertThat(delivered.remove("30AB00/dossier/30AA00/M-1")).isTrue();
-        assertThat(delivered.contains("30AB00/dossier/30AA00/M-1")).isFalse();
+        assertThat(ledger.hasDelivery("30AB00/dossier/30AA00/M-1")).isFalse();
+        assertThat(ledger.addDelivery("30AB00/dossier/30AA00/M-1")).isTrue();
+        assertThat(ledger.addDelivery("30AB00/dossier/30AA00/M-1")).isFalse();
+        assertThat(ledger.hasDelivery("30AB00/dossier/30AA00/M-1")).isTrue();
     }
 
     @Test
