@@ -30,6 +30,8 @@ public final class Intake {
      * (up to the size limit), or the spool file of a large body.
      */
     public static final String RECEIVED = "schakelReceived";
+    /** Exchange property: the channel knows, without reading the body, that it is over the size limit. */
+    public static final String OVER_SIZE_LIMIT = "schakelOverSizeLimit";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
     private final MessageValidator validator;
     private final Ledger ledger;
@@ -48,7 +50,8 @@ public final class Intake {
         Verdict verdict;
         // read once: what is validated is what goes on, even if a school rewrites its file meanwhile
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
-            verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
+            verdict = Boolean.TRUE.equals(exchange.getProperty(OVER_SIZE_LIMIT, Boolean.class)) ? validator.tooLarge()
+                    : validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
             if (verdict.large() != null) {
                 // spooled by the validator: kept for the quarantine when rejected, deleted when done
                 exchange.setProperty(RECEIVED, verdict.large().file());

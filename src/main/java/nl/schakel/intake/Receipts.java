@@ -41,7 +41,9 @@ public final class Receipts {
         receipt.setCreated(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
         receipt.setStatus(ReceiptStatus.FAILED);
         receipt.setRecipient(recipient);
-        receipt.setRefersTo(in.getHeader(Headers.MESSAGE_ID, String.class));
+        // the message id only as the validated document gave it, when it got that far; never a property the client set
+        Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
+        receipt.setRefersTo(verdict == null ? null : verdict.field("messageId"));
         nl.schakel.model.receipt.ValidationError error = new nl.schakel.model.receipt.ValidationError();
         error.setStage(ValidationStage.GATEWAY);
         error.setCode("GATEWAY-PROCESSING-FAILED");
