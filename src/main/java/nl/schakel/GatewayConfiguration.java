@@ -3,6 +3,7 @@ package nl.schakel;
 import nl.schakel.broker.BrokerAccounts;
 import nl.schakel.broker.EmbeddedBroker;
 import nl.schakel.delivery.DeadLetters;
+import nl.schakel.broker.LoginThrottle;
 import nl.schakel.delivery.Formats;
 import nl.schakel.delivery.Outbox;
 import nl.schakel.directory.Directory;
@@ -19,6 +20,7 @@ import nl.schakel.ledger.LedgerGuard;
 import nl.schakel.ledger.Retention;
 import nl.schakel.ledger.Status;
 import nl.schakel.intake.Headers;
+import nl.schakel.intake.OutgoingProperties;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import nl.schakel.intake.Intake;
@@ -56,6 +58,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Wires the gateway once: data folders, directory, document catalogue, validator, the broker
@@ -63,6 +66,8 @@ import java.util.Map;
  */
 public class GatewayConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+    /** The only directory demo passwords ever apply to. */
+    static final String DEMO_DIRECTORY = "classpath:demo-directory.yaml";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -73,6 +78,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         props.addOverrideProperty("schakel.data-dir", dataDir.toString());
         int maxBytes = Integer.parseInt(setting(props, "schakel.max-message-bytes"));
         int maxDepth = Integer.parseInt(setting(props, "schakel.max-element-depth"));
+        Directory directory;
+        String directoryLocation = setting(props, "schakel.directory");
+        try (InputStream in = open(context, directoryLocation)) {
+            directory = Directory.read(in, directoryLocation);
+        }
+        boolean embeddedBroker = Boolean.parseBoolean(setting(props, "schakel.broker.embedded"));
+        // who may log in is settled before anything starts: a gateway that would fall back on demo
+        // passwords outside the demo stops here
+        BrokerAccounts accounts = embeddedBroker ? brokerAccounts(props, directory, directoryLocation) : null;
         DataFolder folders = new DataFolder(dataDir, setting(props, "schakel.permissions.exchange-folders"),
                 setting(props, "schakel.permissions.exchange-files"));
         for (String own : List.of("quarantine", "spool", "ledger", "broker")) {
@@ -89,11 +103,6 @@ public class GatewayConfiguration implements CamelConfiguration {
             LOG.info("Deleted {} spool files of an earlier run (their messages are still in the inbox or on the broker)", leftOver);
         }
 
-        Directory directory;
-        String directoryLocation = setting(props, "schakel.directory");
-        try (InputStream in = open(context, directoryLocation)) {
-            directory = Directory.read(in, directoryLocation);
-        }
         // compiling the schemas and rules and building the JSON models take a second or two: they run
         // beside the ledger's migration and the broker's start
         URL catalogueLocation = locate(context, setting(props, "schakel.catalogue"));
@@ -115,17 +124,9 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setMaxConnections(Integer.parseInt(setting(props, "schakel.broker.max-connections")));
-        if (Boolean.parseBoolean(setting(props, "schakel.broker.embedded"))) {
+        if (embeddedBroker) {
             String password = randomSecret();
             List<String> codes = directory.all().stream().map(Institution::code).toList();
-            BrokerAccounts accounts;
-            if (Boolean.parseBoolean(setting(props, "schakel.demo"))) {
-                accounts = BrokerAccounts.demo(codes);
-            } else {
-                String file = props.resolveProperty("schakel.broker.credentials-file").filter(f -> !f.isBlank())
-                        .orElseThrow(() -> new IllegalArgumentException("schakel.demo=false needs schakel.broker.credentials-file"));
-                accounts = BrokerAccounts.fromFile(Path.of(file), codes);
-            }
             accounts.addGateway("schakel-gateway", password);
             EmbeddedBroker.Listener listener = new EmbeddedBroker.Listener(setting(props, "schakel.broker.host"),
                     Integer.parseInt(setting(props, "schakel.broker.port")),
@@ -136,6 +137,16 @@ public class GatewayConfiguration implements CamelConfiguration {
                     Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts")),
                     Long.parseLong(setting(props, "schakel.broker.redelivery-delay-ms")));
             broker.journalBufferTimeoutMicros(Integer.parseInt(setting(props, "schakel.broker.journal-buffer-timeout-us")));
+            broker.limits(new EmbeddedBroker.Limits(Long.parseLong(setting(props, "schakel.broker.address-max-bytes")),
+                    Long.parseLong(setting(props, "schakel.broker.address-max-messages")),
+                    Long.parseLong(setting(props, "schakel.broker.global-max-bytes")),
+                    // blank: room for a text message of schakel.max-message-bytes, which Artemis holds as two bytes a character
+                    props.resolveProperty("schakel.broker.max-message-bytes").filter(v -> !v.isBlank()).map(Long::parseLong)
+                            .orElse(2L * maxBytes + 1024 * 1024)));
+            broker.loginThrottle(new LoginThrottle.Settings(Integer.parseInt(setting(props, "schakel.broker.login.max-failures")),
+                    Integer.parseInt(setting(props, "schakel.broker.login.max-failures-per-source")),
+                    Duration.ofMillis(Long.parseLong(setting(props, "schakel.broker.login.window-ms"))),
+                    Duration.ofMillis(Long.parseLong(setting(props, "schakel.broker.login.lockout-ms")))));
             // a dossier consumed by an institution on the queue channel: picked up
             ExecutorService ledgerWrites = context.getExecutorServiceManager().newSingleThreadExecutor(this, "ledger-consumed");
             broker.onConsumed(directory.withChannel(Institution.Channel.QUEUE).stream().map(i -> "inbox." + i.code()).collect(Collectors.toSet()),
@@ -182,7 +193,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         JmsPoolConnectionFactory sendPool = new JmsPoolConnectionFactory();
         sendPool.setConnectionFactory(pool.getConnectionFactory());
         sendPool.setMaxConnections(pool.getMaxConnections());
-        context.addComponent("jms-send", JmsComponent.jmsComponent(sendPool));
+        JmsComponent send = JmsComponent.jmsComponent(sendPool);
+        // what the gateway sends carries its documented properties only, whatever headers the exchange holds
+        send.setHeaderFilterStrategy(new OutgoingProperties());
+        context.addComponent("jms-send", send);
         // the pool closes before the broker stops: services stop in reverse order
         context.addService(new ServiceSupport() {
             @Override
@@ -213,7 +227,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine"), Clock.systemUTC()));
         context.getRegistry().bind("outbox", new Outbox(ledger, folders));
         context.getRegistry().bind("formats", finished(formatsLoading));
-        context.getRegistry().bind("queueIntake", new QueueIntake(Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts"))));
+        context.getRegistry().bind("queueIntake", new QueueIntake(Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts")), maxBytes));
         context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.quarantine.retention-days"))),
                 Duration.ofDays(Long.parseLong(setting(props, "schakel.ledger.retention-days"))), Clock.systemUTC()));
@@ -248,6 +262,33 @@ public class GatewayConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /**
+     * Broker logins for the institutions on the queue channel: from the credentials file when one is
+     * set; demo passwords only in demo mode with the bundled demo directory. Any other combination
+     * stops the start, saying what to configure.
+     */
+    private static BrokerAccounts brokerAccounts(PropertiesComponent props, Directory directory, String directoryLocation) throws IOException {
+        List<String> queueCodes = directory.withChannel(Institution.Channel.QUEUE).stream().map(Institution::code).toList();
+        boolean demo = Boolean.parseBoolean(setting(props, "schakel.demo"));
+        Optional<String> file = props.resolveProperty("schakel.broker.credentials-file").filter(f -> !f.isBlank());
+        if (file.isPresent()) {
+            if (demo) {
+                LOG.info("schakel.broker.credentials-file is set: institutions log in with its passwords, not demo passwords");
+            }
+            return BrokerAccounts.fromFile(Path.of(file.get()), queueCodes);
+        }
+        if (!demo) {
+            throw new IllegalArgumentException("schakel.demo=false needs schakel.broker.credentials-file: a file of hashed institution"
+                    + " passwords (make a hash with java -cp schakel-gateway.jar nl.schakel.broker.Passwords)");
+        }
+        if (!DEMO_DIRECTORY.equals(directoryLocation)) {
+            throw new IllegalArgumentException("schakel.demo=true gives demo passwords only with the bundled directory " + DEMO_DIRECTORY
+                    + ", not with " + directoryLocation + ": set schakel.broker.credentials-file to a file of hashed passwords"
+                    + " for its queue-channel institutions (java -cp schakel-gateway.jar nl.schakel.broker.Passwords) and schakel.demo=false");
+        }
+        return BrokerAccounts.demo(queueCodes);
     }
 
     /** The ledger on H2 under the data folder, or the database at schakel.ledger.url, migrated when reachable. */

@@ -16,10 +16,12 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Who may log in to the broker: the gateway itself, and one account per institution whose
- * user name is its code. Institution passwords are stored hashed in a credentials file outside
- * the repository ({@code <code> = pbkdf2-sha256$...}); in demo mode each demo institution gets
- * the password {@code demo-<code>} instead, and outside demo mode such a password is refused.
+ * Who may log in to the broker: the gateway itself, and one account per institution on the queue
+ * channel, whose user name is its code (an institution on the file channel has no broker login).
+ * Institution passwords are stored hashed in a credentials file outside the repository
+ * ({@code <code> = pbkdf2-sha256$...}); with the bundled demo directory in demo mode each demo
+ * institution gets the password {@code demo-<code>} instead, and in a credentials file such a
+ * password is refused.
  */
 public final class BrokerAccounts {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerAccounts.class);
@@ -36,20 +38,24 @@ public final class BrokerAccounts {
         accounts.put(user, new Account(Passwords.hashInMemory(password.toCharArray()), Set.of(EmbeddedBroker.GATEWAY_ROLE)));
     }
 
-    public static BrokerAccounts demo(Collection<String> institutionCodes) {
+    /** Demo passwords {@code demo-<code>} for these institutions: only ever for the bundled demo directory. */
+    public static BrokerAccounts demo(Collection<String> queueInstitutions) {
         BrokerAccounts accounts = new BrokerAccounts();
-        for (String code : institutionCodes) {
+        for (String code : queueInstitutions) {
             accounts.addInstitution(code, Passwords.hashInMemory(("demo-" + code).toCharArray()));
         }
         LOG.warn("==================================================================================");
-        LOG.warn("DEMO MODE: every demo institution logs in to the broker as <code> / demo-<code>.");
+        LOG.warn("DEMO MODE: every demo institution on the queue channel logs in to the broker as <code> / demo-<code>.");
         LOG.warn("Never use demo mode with real data: set schakel.demo=false and a credentials file.");
         LOG.warn("==================================================================================");
         return accounts;
     }
 
-    /** Reads hashed institution passwords; refuses unknown institutions and demo passwords. */
-    public static BrokerAccounts fromFile(Path file, Collection<String> institutionCodes) throws IOException {
+    /**
+     * Reads hashed institution passwords; refuses institutions that are not on the queue channel in the
+     * directory (unknown, or on the file channel), plain-text passwords and demo passwords.
+     */
+    public static BrokerAccounts fromFile(Path file, Collection<String> queueInstitutions) throws IOException {
         Properties entries = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             entries.load(in);
@@ -57,8 +63,9 @@ public final class BrokerAccounts {
         BrokerAccounts accounts = new BrokerAccounts();
         for (String code : entries.stringPropertyNames()) {
             String hash = entries.getProperty(code).trim();
-            if (!institutionCodes.contains(code)) {
-                throw new IllegalArgumentException(file + ": " + code + " is not an institution in the directory");
+            if (!queueInstitutions.contains(code)) {
+                throw new IllegalArgumentException(file + ": " + code + " is not an institution on the queue channel in the directory"
+                        + " (only those get a broker login): remove its line");
             }
             if (!hash.startsWith("pbkdf2-sha256$")) {
                 throw new IllegalArgumentException(file + ": the password of " + code + " is not a pbkdf2-sha256 hash (see nl.schakel.broker.Passwords)");

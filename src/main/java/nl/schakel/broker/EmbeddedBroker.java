@@ -6,9 +6,11 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.Service;
 
@@ -18,9 +20,10 @@ import java.util.Set;
 /**
  * The Artemis broker embedded in the gateway: persistent NIO journal under the data folder,
  * in-VM for the gateway and, when a port is set, AMQP 1.0 and Core over TCP for institutions
- * (loopback by default, TLS optional). Login is required; each institution may send to
- * gateway.inbound and consume its own inbox.&lt;code&gt; only. Redelivery and dead-lettering are
- * the broker's.
+ * (loopback by default, TLS optional). Login is required, and failed logins are throttled; each
+ * institution may send to gateway.inbound and consume its own inbox.&lt;code&gt; only. Redelivery
+ * and dead-lettering are the broker's. Waiting messages beyond the memory {@link Limits} are paged
+ * to disk, and a message over the size limit is refused at the send.
  */
 public final class EmbeddedBroker implements Service {
     public static final String GATEWAY_ROLE = "gateway";
@@ -33,6 +36,27 @@ public final class EmbeddedBroker implements Service {
     public record Listener(String host, int port, String keystorePath, String keystorePassword) {
     }
 
+    /**
+     * How much of the messages waiting on the broker may sit in memory. An address (gateway.inbound,
+     * each inbox.&lt;code&gt;, each dead-letter queue) holds at most {@code addressMaxBytes} and
+     * {@code addressMaxMessages} in memory, all addresses together at most {@code globalMaxBytes}; beyond
+     * that new messages are paged to disk under the broker folder and read back as they are consumed.
+     * -1: no limit of that kind (the global one then is Artemis' half of the heap). A message an
+     * institution sends to gateway.inbound may be at most {@code messageMaxBytes} as a whole.
+     */
+    public record Limits(long addressMaxBytes, long addressMaxMessages, long globalMaxBytes, long messageMaxBytes) {
+        /** The defaults of application.properties. */
+        public static final Limits DEFAULT = new Limits(10L * 1024 * 1024, 10_000, 64L * 1024 * 1024, 2L * 20 * 1024 * 1024 + 1024 * 1024);
+
+        public Limits {
+            if (addressMaxBytes == 0 || addressMaxBytes < -1 || addressMaxMessages == 0 || addressMaxMessages < -1
+                    || globalMaxBytes == 0 || globalMaxBytes < -1 || messageMaxBytes == 0 || messageMaxBytes < -1) {
+                throw new IllegalArgumentException("broker limits are a positive number or -1 (none), not "
+                        + addressMaxBytes + ", " + addressMaxMessages + ", " + globalMaxBytes + ", " + messageMaxBytes);
+            }
+        }
+    }
+
     private final Path directory;
     private final int serverId;
     private final BrokerAccounts accounts;
@@ -43,6 +67,8 @@ public final class EmbeddedBroker implements Service {
     private Set<String> consumedQueues = Set.of();
     private java.util.function.BiConsumer<String, org.apache.activemq.artemis.api.core.Message> onConsumed;
     private int journalBufferTimeoutMicros = 500;
+    private Limits limits = Limits.DEFAULT;
+    private LoginThrottle.Settings loginThrottle = LoginThrottle.Settings.DEFAULT;
     private EmbeddedActiveMQ server;
 
     public EmbeddedBroker(Path directory, int serverId, BrokerAccounts accounts, Set<String> institutions, Listener listener,
@@ -71,6 +97,16 @@ public final class EmbeddedBroker implements Service {
         this.journalBufferTimeoutMicros = micros;
     }
 
+    /** Memory limits per address and in all, beyond which messages are paged to disk (before {@link #start()}). */
+    public void limits(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** When failed logins lock a user or a source address out for a while (before {@link #start()}). */
+    public void loginThrottle(LoginThrottle.Settings settings) {
+        this.loginThrottle = settings;
+    }
+
     /** The URL a client in this JVM connects with. */
     public String inVmUrl() {
         return "vm://" + serverId;
@@ -96,6 +132,9 @@ public final class EmbeddedBroker implements Service {
                     .setJMXManagementEnabled(false)
                     .setPersistIDCache(true)
                     .setIDCacheSize(100_000);
+            if (limits.globalMaxBytes() > 0) {
+                config.setGlobalMaxSize(limits.globalMaxBytes());
+            }
             config.addAcceptorConfiguration("in-vm", inVmUrl());
             if (listener != null && listener.port() > 0) {
                 String url = "tcp://" + listener.host() + ":" + listener.port() + "?protocols=AMQP,CORE";
@@ -106,6 +145,9 @@ public final class EmbeddedBroker implements Service {
             }
             config.setPopulateValidatedUser(true);
             config.registerBrokerPlugin(new SenderStampPlugin());
+            if (limits.messageMaxBytes() > 0) {
+                config.registerBrokerPlugin(new MessageSizeLimitPlugin(limits.messageMaxBytes()));
+            }
             if (onConsumed != null) {
                 config.registerBrokerPlugin(new ConsumptionPlugin(consumedQueues, onConsumed));
             }
@@ -128,7 +170,12 @@ public final class EmbeddedBroker implements Service {
                     .setMaxDeliveryAttempts(maxDeliveryAttempts)
                     .setRedeliveryDelay(redeliveryDelayMs)
                     .setRedeliveryMultiplier(2.0)
-                    .setMaxRedeliveryDelay(60_000));
+                    .setMaxRedeliveryDelay(60_000)
+                    // bounded memory: one institution filling gateway.inbound, or never reading its
+                    // inbox, pages to disk instead of growing the heap
+                    .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                    .setMaxSizeBytes(limits.addressMaxBytes())
+                    .setMaxSizeMessages(limits.addressMaxMessages()));
             // least privilege: institutions send to gateway.inbound and consume their own inbox, nothing else
             Role gateway = new Role(GATEWAY_ROLE, true, true, true, true, true, true, true, true, true, true, true, true);
             config.putSecurityRoles("#", Set.of(gateway));
@@ -141,7 +188,7 @@ public final class EmbeddedBroker implements Service {
 
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(config);
-            embedded.setSecurityManager(new InstitutionSecurityManager(accounts));
+            embedded.setSecurityManager(new InstitutionSecurityManager(accounts, new LoginThrottle(loginThrottle)));
             embedded.start();
             server = embedded;
         } catch (Exception e) {
@@ -174,6 +221,26 @@ public final class EmbeddedBroker implements Service {
                 .filter(b -> b instanceof org.apache.activemq.artemis.core.postoffice.QueueBinding q && q.getQueue().getName().toString().startsWith("DLQ."))
                 .mapToLong(b -> ((org.apache.activemq.artemis.core.postoffice.QueueBinding) b).getQueue().getMessageCount())
                 .sum();
+    }
+
+    /** Whether new messages to an address go to page files on disk instead of memory. */
+    public boolean isPaging(String address) {
+        PagingStore store = pagingStore(address);
+        return store != null && store.isPaging();
+    }
+
+    /** Bytes of an address's messages the broker holds in memory (paged messages not counted), or -1 when unknown. */
+    public long addressMemoryBytes(String address) {
+        PagingStore store = pagingStore(address);
+        return store == null ? -1 : store.getAddressSize();
+    }
+
+    private PagingStore pagingStore(String address) {
+        try {
+            return server.getActiveMQServer().getPagingManager().getPageStore(SimpleString.of(address));
+        } catch (Exception e) {
+            throw new IllegalStateException("no paging store for " + address, e);
+        }
     }
 
     /** Messages ever added to a queue since the broker started, or -1 when the queue does not exist. */

@@ -1,14 +1,23 @@
 package nl.schakel.broker;
 
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
+
+import java.util.List;
 
 /**
  * Stamps every message with the broker-validated login of the session that sent it, over any
  * protocol (Core, AMQP), replacing whatever the client put in that property. The gateway takes
  * the sender from this stamp only.
+ * <p>
+ * On a message to gateway.inbound it also drops every property the client set (application
+ * properties, and the JMSCorrelationID and JMSType a Core client keeps among them), keeping only the
+ * broker's own (_AMQ_*): the gateway uses none of them, and Artemis writes a message's properties
+ * into its log when it dead-letters or expires the message, where a client's property (a pupil's
+ * name) must not end up.
  */
 final class SenderStampPlugin implements ActiveMQServerMessagePlugin {
     static final String PROPERTY = "schakelValidatedUser";
@@ -16,6 +25,14 @@ final class SenderStampPlugin implements ActiveMQServerMessagePlugin {
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) {
         String user = session.getValidatedUser();
+        if (EmbeddedBroker.INBOUND.equals(message.getAddress())) {
+            for (SimpleString name : List.copyOf(message.getPropertyNames())) {
+                String n = name.toString();
+                if (!n.startsWith("_AMQ") && !n.startsWith("__AMQ")) {
+                    message.removeProperty(name);
+                }
+            }
+        }
         message.removeProperty(PROPERTY);
         if (user != null) {
             message.putStringProperty(PROPERTY, user);

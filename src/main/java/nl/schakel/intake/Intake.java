@@ -37,6 +37,8 @@ public final class Intake {
      * keeps its transfer id, its ledger row and its receipt id.
      */
     public static final String INPUT_KEY = "schakelInputKey";
+    /** Exchange property: the channel knows, without reading the body, that it is over the size limit. */
+    public static final String OVER_SIZE_LIMIT = "schakelOverSizeLimit";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
     private static final ValidationError NOT_A_REGULAR_FILE = ValidationError.at(ValidationError.Stage.PARSE, "PARSE-NOT-A-REGULAR-FILE",
             "The inbox entry is a link, a special file or a file with several names; it was not read. Write a regular file into the inbox.");
@@ -95,6 +97,9 @@ public final class Intake {
 
     /** Reads the body once and validates it: what is validated is what goes on, even if a school rewrites its file meanwhile. */
     private Verdict judge(Exchange exchange, String owner) throws IOException {
+        if (Boolean.TRUE.equals(exchange.getProperty(OVER_SIZE_LIMIT, Boolean.class))) {
+            return validator.tooLarge();
+        }
         try (InputStream body = exchange.getIn().getMandatoryBody(InputStream.class)) {
             Verdict verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
             if (verdict.large() != null) {

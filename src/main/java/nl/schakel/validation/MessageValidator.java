@@ -133,6 +133,11 @@ public final class MessageValidator {
         }
     }
 
+    /** The verdict on a body its channel knows to be over the size limit without reading it. */
+    public Verdict tooLarge() {
+        return tooLarge(null);
+    }
+
     /** {@code sha256} is null when the body was not read whole. */
     private Verdict tooLarge(String sha256) {
         return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-TOO-LARGE",

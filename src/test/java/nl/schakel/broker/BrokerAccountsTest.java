@@ -49,4 +49,13 @@ class BrokerAccountsTest {
         Files.writeString(unknown, "99ZZ00 = " + Passwords.hash("x".toCharArray()) + "\n");
         assertThatThrownBy(() -> BrokerAccounts.fromFile(unknown, List.of("31AA00"))).hasMessageContaining("not an institution");
     }
+
+    @Test
+    void an_institution_not_on_the_queue_channel_in_the_credentials_file_stops_the_start(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("credentials.properties");
+        Files.writeString(file, "30AA00 = " + Passwords.hash("s3cret-for-30AA00".toCharArray()) + "\n");
+        // the gateway passes the institutions whose channel is queue; 30AA00 drops files
+        assertThatThrownBy(() -> BrokerAccounts.fromFile(file, List.of("31AA00", "31AB00")))
+                .hasMessageContaining("30AA00 is not an institution on the queue channel");
+    }
 }

@@ -37,7 +37,7 @@ class AmqpClientTest extends GatewayTestSupport {
                 "OK ISK got the acknowledgement of UT-AMQP-1", "DONE");
     }
 
-    private static boolean protonAvailable() throws IOException, InterruptedException {
+    static boolean protonAvailable() throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             return false;
         }

@@ -16,7 +16,14 @@ class JsonChannelTest extends GatewayTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        return properties("schakel.directory", "classpath:json-directory.yaml");
+        // demo passwords are for the bundled directory only: a directory of its own needs a credentials
+        // file, here an empty one made at test time (json-directory.yaml has no queue institutions)
+        try {
+            Path credentials = Files.writeString(dataDir.resolve("credentials.properties"), "");
+            return properties("schakel.directory", "classpath:json-directory.yaml", "schakel.broker.credentials-file", credentials.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -54,4 +54,28 @@ class QueueDeadLetterTest extends GatewayTestSupport {
         assertThat(broker().messageCount("gateway.inbound")).isZero();
         assertThat(broker().messagesAdded("inbox.31AB00")).isZero();
     }
+
+    @Test
+    void a_message_id_property_set_by_the_client_reaches_neither_the_failed_receipt_nor_the_log() throws Exception {
+        AdviceWith.adviceWith(context, "intake-queue", a -> a.weaveByToUri("direct:intake").before()
+                .throwException(new IllegalStateException("simulated processing fault")));
+        context.start();
+        String forged = "Amira-Haddad-2012-05-14";
+        try (CapturedLog log = new CapturedLog(); School isk = School.connect(brokerPort, "31AA00")) {
+            BytesMessage dossier = isk.bytes(QueueChannelTest.utrechtDossier("UT-DLQ-2"));
+            dossier.setStringProperty("schakelMessageId", forged);
+            isk.send(dossier);
+
+            jakarta.jms.Message receipt = isk.receive(30_000);
+            assertThat(receipt).isNotNull();
+            assertThat(School.body(receipt)).contains("<status>FAILED</status>").doesNotContain("Amira");
+            for (String name : School.propertyNames(receipt)) {
+                assertThat(String.valueOf(receipt.getObjectProperty(name))).as(name).doesNotContain("Amira");
+            }
+            // Artemis logs a dead-lettered message with its properties (AMQ222149): the client's are gone by then
+            await().atMost(Duration.ofSeconds(20)).until(() -> broker().messageCount("DLQ.gateway.inbound") == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains("AMQ222149"));
+            assertThat(log.text()).contains("FAILED").doesNotContain("Amira");
+        }
+    }
 }
