@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -57,6 +59,7 @@ public final class Intake {
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("the message has no readable body", e);
         }
+        verdict = fitToLedger(verdict);
         String transferId = "R-" + UUID.randomUUID();
         record(transferId, verdict, channel, owner, size);
         in.setHeader(Headers.TRANSFER_ID, transferId);
@@ -80,6 +83,23 @@ public final class Intake {
             LOG.info("Rejected message {} on channel {}: {}", verdict.field("messageId"), owner,
                     verdict.errors().stream().map(ValidationError::code).distinct().toList());
         }
+    }
+
+    /**
+     * A routing field wider than the ledger's column for it is a rejection: such a message could be
+     * neither recorded nor claimed, and the field is dropped rather than stored cut short (a code cut
+     * to six characters could name another institution).
+     */
+    static Verdict fitToLedger(Verdict verdict) {
+        for (Map.Entry<String, Integer> width : new TreeMap<>(Ledger.FIELD_WIDTHS).entrySet()) {
+            String value = verdict.field(width.getKey());
+            if (value != null && value.length() > width.getValue()) {
+                verdict = verdict.rejectedWith(ValidationError.atPath(ValidationError.Stage.CONTEXT, "CTX-FIELD-TOO-LONG",
+                        "The " + width.getKey() + " of this document is longer than the " + width.getValue()
+                                + " characters the gateway records for it.", width.getKey()), width.getKey());
+            }
+        }
+        return verdict;
     }
 
     /** Deletes a spool file once the exchange is done, whatever its outcome (a quarantined file has moved already). */
