@@ -245,7 +245,12 @@ public final class MessageValidator {
             type = catalogue.byJsonRoot(root).orElseThrow(() -> new RejectedInput(ValidationError.atPath(SCHEMA, "DOC-UNKNOWN-TYPE",
                     "The root property '" + safeName(root) + "' is not a document type the gateway accepts as JSON.", "/" + safeName(root)),
                     scan.messageId()));
-            parser.nextToken();
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                // null would map to no model at all, and a scalar or array is no document either
+                throw new RejectedInput(ValidationError.atPath(PARSE, "JSON-NO-ROOT",
+                        "The value of the root property is an object holding the document, e.g. {\"transferDossier\": {...}}.", "/" + safeName(root)),
+                        scan.messageId());
+            }
             model = json.readerFor(type.model()).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(parser);
             if (parser.nextToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 throw new RejectedInput(ValidationError.at(PARSE, "JSON-NO-ROOT",

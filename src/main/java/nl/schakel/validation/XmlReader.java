@@ -111,6 +111,10 @@ final class XmlReader {
         } catch (CharConversionException e) {
             throw new RejectedInput(ValidationError.at(PARSE, "PARSE-INVALID-ENCODING",
                     "The bytes are not valid in the document's character encoding (UTF-8 unless declared otherwise)."), pipeline.messageId);
+        } catch (java.io.UnsupportedEncodingException e) {
+            // the document's declaration names an encoding this Java does not have: the sender's error, also when read from a spool file
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-INVALID-ENCODING",
+                    "The document declares a character encoding the gateway cannot read (send UTF-8)."), pipeline.messageId);
         } catch (SAXException e) {
             throw new RejectedInput(ValidationError.at(PARSE, "PARSE-MALFORMED", "The document is not well-formed XML."), pipeline.messageId);
         } catch (IOException e) {

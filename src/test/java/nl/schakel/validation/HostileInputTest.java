@@ -87,6 +87,15 @@ class HostileInputTest {
         assertThat(verdict.field("messageId")).isEqualTo(MESSAGE_ID);
     }
 
+    /** Found by the fuzzer: {"transferDossier": null} mapped to no model, and the marshaller threw. */
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "\"x\"", "1", "[]", "[{}]", "true"})
+    void rejects_json_whose_root_value_is_not_an_object(String value) {
+        Verdict verdict = validate("{\"transferDossier\": " + value + "}");
+        assertThat(verdict.accepted()).isFalse();
+        assertThat(codes(verdict)).containsExactly("JSON-NO-ROOT");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\\t", "\\n", "\\u00e9", "\\ud83d\\ude00", "\u0085", "\ufffd"})
     void accepts_json_with_characters_xml_allows(String character) {
@@ -178,6 +187,31 @@ class HostileInputTest {
         assertThat(verdict.large()).isNotNull();
         assertThat(codes(verdict)).containsExactly("PARSE-MALFORMED");
         assertThat(verdict.field("messageId")).isEqualTo(MESSAGE_ID);
+    }
+
+    /** Found by the fuzzer: a large body's unknown encoding escaped as a spool read failure, which the channels retry for ever. */
+    @Test
+    void a_body_declaring_an_encoding_java_does_not_know_is_rejected_in_memory_and_from_a_spool_file(@TempDir Path spool) throws IOException {
+        byte[] body = xml.replace("encoding=\"UTF-8\"", "encoding=\"TTF-8\"").getBytes(StandardCharsets.UTF_8);
+        MessageValidator spooling = new MessageValidator(catalogue, directory, DeliveredTransfers.NONE, 20 << 20, 100, new Spool(spool, 1024, 1));
+        Verdict large = spooling.validate(new java.io.ByteArrayInputStream(body), "30AA00");
+        assertThat(large.large()).isNotNull();
+        assertThat(codes(large)).containsExactly("PARSE-INVALID-ENCODING");
+        assertThat(codes(validator.validate(body, "30AA00"))).containsExactly("PARSE-INVALID-ENCODING");
+    }
+
+    /**
+     * Found by the fuzzer: the Timestamp pattern ".+(...)" made the schema validator take time quadratic in
+     * the value's length (400,000 characters: about 12 s; 1 MB: over a minute; 20 MB: hours).
+     */
+    @Test
+    void a_huge_timestamp_is_rejected_in_time_linear_in_its_length() {
+        String huge = "9".repeat(400_000);
+        long start = System.nanoTime();
+        Verdict verdict = validate(xml.replace("2026-11-20T10:15:00+01:00", huge));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(codes(verdict)).contains("XSD-cvc-pattern-valid");
+        assertThat(millis).as("milliseconds").isLessThan(5_000);
     }
 
     @Test
