@@ -171,7 +171,7 @@ public final class MessageValidator {
             });
             return judge(read.type(), read.document(), null, new LargeBody(file, read.elided()), read.schemaErrors(), channelOwner, sha256);
         } catch (RejectedInput e) {
-            return rejected(null, readBefore(e), sha256, List.of(e.error()), new LargeBody(file, List.of()));
+            return rejected(null, readBefore(e.messageId()), sha256, List.of(e.error()), new LargeBody(file, List.of()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting to validate a large message", e);
@@ -205,13 +205,13 @@ public final class MessageValidator {
             return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-UNKNOWN-FORMAT",
                     "The message is neither XML (starting with '<') nor JSON (starting with '{').")));
         } catch (RejectedInput e) {
-            return rejected(null, readBefore(e), sha256, List.of(e.error()));
+            return rejected(null, readBefore(e.messageId()), sha256, List.of(e.error()));
         }
     }
 
-    /** The fields of a document that could not be read to the end: its message id, when it was read whole before the stop. */
-    private static Map<String, String> readBefore(RejectedInput e) {
-        String id = e.messageId() == null ? "" : e.messageId().trim();
+    /** The fields of a document that could not be read to the end: its message id, when it was read whole before the stop and is one. */
+    private static Map<String, String> readBefore(String messageId) {
+        String id = messageId == null ? "" : messageId.trim();
         return id.length() <= MAX_ID_LENGTH && CODE.matcher(id).matches() ? Map.of("messageId", id) : Map.of();
     }
 
@@ -231,7 +231,7 @@ public final class MessageValidator {
             throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The JSON message could not be read."), scan.messageId());
         }
         if (!scan.errors().isEmpty()) {
-            return rejected(null, readBefore(new RejectedInput(scan.errors().get(0), scan.messageId())), sha256, scan.errors());
+            return rejected(null, readBefore(scan.messageId()), sha256, scan.errors());
         }
         DocumentType type;
         Object model;
