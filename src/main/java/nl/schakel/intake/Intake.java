@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -60,7 +62,7 @@ public final class Intake {
         // a redelivery after a technical failure goes on with the verdict and ledger row of the first attempt
         if (verdict == null || transferId == null) {
             boolean unread = Boolean.TRUE.equals(exchange.getProperty(InboxReadLock.NOT_A_REGULAR_FILE, Boolean.class));
-            verdict = unread ? Verdict.unread(NOT_A_REGULAR_FILE) : judge(exchange, owner);
+            verdict = unread ? Verdict.unread(NOT_A_REGULAR_FILE) : fitToLedger(judge(exchange, owner));
             transferId = transferId(exchange);
             record(transferId, verdict, channel, owner, unread ? null : in.getHeader(Exchange.FILE_LENGTH, Long.class));
             exchange.setProperty(Headers.VERDICT, verdict);
@@ -111,6 +113,23 @@ public final class Intake {
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("the message has no readable body", e);
         }
+    }
+
+    /**
+     * A routing field wider than the ledger's column for it is a rejection: such a message could be
+     * neither recorded nor claimed, and the field is dropped rather than stored cut short (a code cut
+     * to six characters could name another institution).
+     */
+    static Verdict fitToLedger(Verdict verdict) {
+        for (Map.Entry<String, Integer> width : new TreeMap<>(Ledger.FIELD_WIDTHS).entrySet()) {
+            String value = verdict.field(width.getKey());
+            if (value != null && value.length() > width.getValue()) {
+                verdict = verdict.rejectedWith(ValidationError.atPath(ValidationError.Stage.CONTEXT, "CTX-FIELD-TOO-LONG",
+                        "The " + width.getKey() + " of this document is longer than the " + width.getValue()
+                                + " characters the gateway records for it.", width.getKey()), width.getKey());
+            }
+        }
+        return verdict;
     }
 
     /** Deletes a spool file once the exchange is done, whatever its outcome (a quarantined file has moved already). */

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
@@ -25,6 +24,21 @@ import java.util.Optional;
 public final class Ledger {
     /** Cells of the flow figures under this count are shown as "<5". */
     public static final int SMALLEST_SHOWN_COUNT = 5;
+    /** Widths of the columns that hold what a message says (db/ledger/V1__transfers.sql, V2__exactly_once.sql). */
+    public static final int MESSAGE_ID_WIDTH = 64;
+    public static final int INSTITUTION_WIDTH = 6;
+    public static final int KIND_WIDTH = 3;
+    public static final int REGION_WIDTH = 40;
+    public static final int DOCUMENT_TYPE_WIDTH = 64;
+    public static final int TRANSITION_KIND_WIDTH = 20;
+    public static final int DETAIL_WIDTH = 1000;
+    /**
+     * The routing fields of a message the ledger stores or looks up, and the width each must fit.
+     * Intake rejects a message whose field is wider: it could be neither recorded nor claimed.
+     */
+    public static final java.util.Map<String, Integer> FIELD_WIDTHS = java.util.Map.of(
+            "messageId", MESSAGE_ID_WIDTH, "refersTo", MESSAGE_ID_WIDTH, "sender", INSTITUTION_WIDTH,
+            "receiver", INSTITUTION_WIDTH, "transitionKind", TRANSITION_KIND_WIDTH);
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -48,21 +62,41 @@ public final class Ledger {
         return result.migrationsExecuted;
     }
 
-    /** Checks the database (migrating first when needed) and remembers the outcome. */
+    /**
+     * Checks the database (migrating first when needed) and remembers the outcome. The check writes
+     * (the heartbeat row), so a database that answers but takes no writes, read-only or full, is
+     * reported as unavailable as well as one that cannot be reached.
+     */
     public boolean check() {
         try {
             if (!migrated) {
                 migrate();
             }
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.setQueryTimeout(5);
-                s.execute("SELECT 1");
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    if (heartbeat(c, "UPDATE ledger_heartbeat SET checked_at = ? WHERE id = 1") == 0) {
+                        heartbeat(c, "INSERT INTO ledger_heartbeat (checked_at, id) VALUES (?, 1)");
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollback(c, e);
+                    throw e;
+                }
             }
             problem = null;
             return true;
         } catch (Exception e) {
             problem = describe(e);
             return false;
+        }
+    }
+
+    private int heartbeat(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(5);
+            ps.setObject(1, now());
+            return ps.executeUpdate();
         }
     }
 
@@ -89,11 +123,13 @@ public final class Ledger {
     /**
      * Records a submission and the outcome of validation: RECEIVED, then ACCEPTED or REJECTED. The
      * same input taken again (its transfer id is derived from it: a restart or a broker redelivery
-     * came in between) goes on in the row it already has, never in a second one.
+     * came in between) goes on in the row it already has, never in a second one. A value
+     * wider than its column (a rejected message may say anything) is not recorded: stored cut short, a
+     * code could look like another institution's. Error codes beyond what the detail holds are counted.
      */
     public void recordIntake(Transfer t, List<String> errorCodes) {
         OffsetDateTime now = now();
-        String outcome = errorCodes.isEmpty() ? null : String.join(" ", errorCodes);
+        String outcome = errorCodes.isEmpty() ? null : codes(errorCodes);
         inTransaction(c -> {
             if (exists(c, t.transferId())) {
                 step(c, t.transferId(), Status.RECEIVED, "taken again", now);
@@ -104,13 +140,35 @@ public final class Ledger {
                     INSERT INTO transfer (transfer_id, message_id, sender, receiver, sender_kind, receiver_kind, sender_region,
                       receiver_region, document_type, transition_kind, channel, channel_owner, size_bytes, status, received_at,
                       received_month, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    t.transferId(), t.messageId(), t.sender(), t.receiver(), t.senderKind(), t.receiverKind(), t.senderRegion(),
-                    t.receiverRegion(), t.documentType(), t.transitionKind(), t.channel(), t.channelOwner(), t.sizeBytes(),
+                    t.transferId(), fit(t.messageId(), MESSAGE_ID_WIDTH), fit(t.sender(), INSTITUTION_WIDTH),
+                    fit(t.receiver(), INSTITUTION_WIDTH), fit(t.senderKind(), KIND_WIDTH), fit(t.receiverKind(), KIND_WIDTH),
+                    fit(t.senderRegion(), REGION_WIDTH), fit(t.receiverRegion(), REGION_WIDTH), fit(t.documentType(), DOCUMENT_TYPE_WIDTH),
+                    fit(t.transitionKind(), TRANSITION_KIND_WIDTH), t.channel(), fit(t.channelOwner(), INSTITUTION_WIDTH), t.sizeBytes(),
                     t.status().name(), now, YearMonth.from(now).toString(), now);
             event(c, t.transferId(), Status.RECEIVED, null, now);
             event(c, t.transferId(), t.status(), outcome, now);
             return null;
         });
+    }
+
+    /** The value when it fits its column, else nothing. */
+    private static String fit(String value, int width) {
+        return value == null || value.length() <= width ? value : null;
+    }
+
+    /** Error codes separated by spaces, as many as the detail column holds, then how many more there were. */
+    static String codes(List<String> errorCodes) {
+        String all = String.join(" ", errorCodes);
+        if (all.length() <= DETAIL_WIDTH) {
+            return all;
+        }
+        String most = " +" + errorCodes.size() + " more";
+        StringBuilder detail = new StringBuilder();
+        int shown = 0;
+        while (detail.length() + 1 + errorCodes.get(shown).length() + most.length() <= DETAIL_WIDTH) {
+            detail.append(shown == 0 ? "" : " ").append(errorCodes.get(shown++));
+        }
+        return detail.append(" +").append(errorCodes.size() - shown).append(" more").toString().trim();
     }
 
     /** The outcome of claiming a sender's message id before it is sent. */
@@ -394,24 +452,66 @@ public final class Ledger {
         T run(Connection c) throws SQLException;
     }
 
+    /**
+     * Runs work in a transaction. Only a failure to reach the database makes the ledger unavailable
+     * (routes pause until the check sees it back): a statement the database refuses, for its data
+     * (a value too long, a constraint) or otherwise, fails this piece of work alone. A database that
+     * takes no writes any more is found by the check, which writes.
+     */
     private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        try (c) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
-            if (isConstraintViolation(e) || "42".equals(state(e))) {
-                throw new IllegalStateException("ledger statement failed: " + e.getSQLState(), e);
+            if (isConnectionFailure(e)) {
+                throw unavailable(e);
             }
-            problem = describe(e);
-            throw new LedgerUnavailableException("the ledger database is unavailable: " + problem, e);
+            // the database's own text of a data error quotes the value (22: data, 23: constraints): only the state is kept
+            boolean quotesValues = "22".equals(state(e)) || isConstraintViolation(e);
+            throw new IllegalStateException("ledger statement failed: SQLState " + e.getSQLState(), quotesValues ? null : e);
         }
+    }
+
+    private LedgerUnavailableException unavailable(SQLException e) {
+        problem = describe(e);
+        return new LedgerUnavailableException("the ledger database is unavailable: " + problem, e);
+    }
+
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Whether the database could not be reached or the connection broke, rather than a statement being refused. */
+    static boolean isConnectionFailure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() != t ? t.getCause() : null) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    // 08: connection exception; 57P01-03: PostgreSQL shut down or not yet accepting connections
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().matches("57P0[123]"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isConstraintViolation(SQLException e) {

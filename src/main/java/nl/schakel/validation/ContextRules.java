@@ -13,6 +13,8 @@ import static nl.schakel.validation.ValidationError.Stage.CONTEXT;
 /**
  * Rules that depend on the gateway's own state: the channel, the directory, the agreements, and
  * for an answer to a transfer (refersTo) that the transfer was delivered to the one answering.
+ * Messages name institutions the directory knows and the channel owner, never a code as the
+ * document wrote it: a field that is not a known code may hold anything (a name in the wrong place).
  */
 final class ContextRules {
     private final Directory directory;
@@ -32,20 +34,20 @@ final class ContextRules {
                     "The gateway cannot read both a sender and a receiver institution code from this document, so it cannot route it."));
             return errors;
         }
-        if (channelOwner != null && !channelOwner.equals(sender)) {
-            errors.add(ValidationError.atPath(CONTEXT, "CTX-SENDER-NOT-CHANNEL-OWNER",
-                    "The sender " + sender + " is not the owner of the channel the message arrived on (" + channelOwner
-                            + "); an institution may only send as itself.", "sender"));
-        }
         Optional<Institution> from = directory.find(sender);
         Optional<Institution> to = directory.find(receiver);
+        if (channelOwner != null && !channelOwner.equals(sender)) {
+            errors.add(ValidationError.atPath(CONTEXT, "CTX-SENDER-NOT-CHANNEL-OWNER",
+                    "The sender " + (from.isPresent() ? sender + " " : "") + "is not the owner of the channel the message arrived on ("
+                            + channelOwner + "); an institution may only send as itself.", "sender"));
+        }
         if (from.isEmpty()) {
             errors.add(ValidationError.atPath(CONTEXT, "CTX-UNKNOWN-SENDER",
-                    "The sender " + sender + " is not in the gateway's directory.", "sender"));
+                    "The sender's code is not in the gateway's directory.", "sender"));
         }
         if (to.isEmpty()) {
             errors.add(ValidationError.atPath(CONTEXT, "CTX-UNKNOWN-RECEIVER",
-                    "The receiver " + receiver + " is not in the gateway's directory.", "receiver"));
+                    "The receiver's code is not in the gateway's directory.", "receiver"));
         }
         if (from.isPresent() && to.isPresent()) {
             kindMatches(errors, from.get(), fields.get("senderKind"), "sender");
@@ -53,7 +55,7 @@ final class ContextRules {
             String refersTo = fields.get("refersTo");
             if (refersTo != null && delivered.find(refersTo, receiver, sender).isEmpty()) {
                 errors.add(ValidationError.atPath(CONTEXT, "CTX-NOT-YOUR-TRANSFER",
-                        "No transfer " + refersTo + " from " + receiver + " was delivered to " + sender
+                        "No transfer with the message id in refersTo from " + receiver + " was delivered to " + sender
                                 + "; only its receiver can answer it or report on it.", "refersTo"));
             }
             if (!directory.mayExchange(sender, receiver)) {
@@ -70,7 +72,7 @@ final class ContextRules {
         if (declaredKind != null && !declaredKind.equals(institution.kind().value())) {
             errors.add(ValidationError.atPath(CONTEXT, "CTX-" + role.toUpperCase() + "-KIND-MISMATCH",
                     "The " + role + " " + institution.code() + " is of kind " + institution.kind().value()
-                            + " in the directory, not " + declaredKind + ".", role + "/kind"));
+                            + " in the directory, not of the kind the document gives.", role + "/kind"));
         }
     }
 }

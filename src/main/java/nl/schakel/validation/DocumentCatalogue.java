@@ -29,9 +29,11 @@ import java.util.Optional;
  */
 public final class DocumentCatalogue {
     private final Map<QName, DocumentType> byRoot;
+    private final java.util.Set<String> namespaces;
 
-    private DocumentCatalogue(Map<QName, DocumentType> byRoot) {
+    private DocumentCatalogue(Map<QName, DocumentType> byRoot, java.util.Set<String> namespaces) {
         this.byRoot = byRoot;
+        this.namespaces = namespaces;
     }
 
     /** Reads the catalogue at {@code location}; schema and rule paths resolve against it. */
@@ -43,9 +45,11 @@ public final class DocumentCatalogue {
                     .readValue(in, CatalogueFile.class);
         }
         Map<QName, DocumentType> types = new LinkedHashMap<>();
+        java.util.Set<String> namespaces = new java.util.HashSet<>();
         for (Entry e : file.documentTypes) {
             QName root = new QName(e.namespace, e.root);
             URL schemaUrl = new URL(location, e.schema);
+            collectNamespaces(schemaUrl, namespaces, new java.util.HashSet<>());
             RuleSet rules = e.rules == null ? null : RuleSet.compile(new URL(location, e.rules), e.id);
             Class<?> model = null;
             if (e.model != null) {
@@ -61,7 +65,39 @@ public final class DocumentCatalogue {
                 throw new IllegalArgumentException("catalogue lists root element " + root + " twice");
             }
         }
-        return new DocumentCatalogue(types);
+        return new DocumentCatalogue(types, java.util.Set.copyOf(namespaces));
+    }
+
+    /** The target namespaces of a schema and of the schemas it imports or includes. */
+    private static void collectNamespaces(URL schema, java.util.Set<String> namespaces, java.util.Set<String> seen) throws IOException {
+        if (!seen.add(schema.toExternalForm())) {
+            return;
+        }
+        List<URL> next = new ArrayList<>();
+        try (InputStream in = schema.openStream()) {
+            SafeXml.saxParsers().newSAXParser().parse(in, new org.xml.sax.helpers.DefaultHandler() {
+                @Override
+                public void startElement(String uri, String localName, String qName, org.xml.sax.Attributes atts) throws SAXException {
+                    if (!XMLConstants.W3C_XML_SCHEMA_NS_URI.equals(uri)) {
+                        return;
+                    }
+                    if ("schema".equals(localName) && atts.getValue("targetNamespace") != null) {
+                        namespaces.add(atts.getValue("targetNamespace"));
+                    } else if (("import".equals(localName) || "include".equals(localName)) && atts.getValue("schemaLocation") != null) {
+                        try {
+                            next.add(new URL(schema, atts.getValue("schemaLocation")));
+                        } catch (java.net.MalformedURLException e) {
+                            throw new SAXException(e);
+                        }
+                    }
+                }
+            });
+        } catch (SAXException | javax.xml.parsers.ParserConfigurationException e) {
+            throw new IllegalArgumentException("schema " + schema + " cannot be read: " + e.getMessage(), e);
+        }
+        for (URL url : next) {
+            collectNamespaces(url, namespaces, seen);
+        }
     }
 
     static Schema compileSchema(URL schemaUrl, String id) {
@@ -75,6 +111,11 @@ public final class DocumentCatalogue {
         } catch (SAXException e) {
             throw new IllegalArgumentException("catalogue entry " + id + ": schema " + schemaUrl + " does not compile: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a namespace is the target namespace of one of the catalogue's schemas. */
+    public boolean knowsNamespace(String namespace) {
+        return namespaces.contains(namespace);
     }
 
     public Optional<DocumentType> byRoot(QName root) {

@@ -3,7 +3,11 @@ package nl.schakel.validation;
 import javax.xml.namespace.NamespaceContext;
 import javax.xml.namespace.QName;
 import javax.xml.validation.Schema;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A document type of the catalogue: the message type receivers see, its root element, compiled schema, optional rules,
@@ -11,8 +15,27 @@ import java.util.Map;
  */
 public record DocumentType(String id, String messageType, QName root, Schema schema, RuleSet rules,
                            NamespaceContext namespaces, Map<String, String> fieldPaths, Class<?> model) {
+    private static final Pattern CHILD_PATH = Pattern.compile("(/([A-Za-z_][\\w.\\-]*:)?[A-Za-z_][\\w.\\-]*)+");
 
     public boolean hasModel() {
         return model != null;
+    }
+
+    /**
+     * The elements of a field's XPath when it is a plain path of child steps from the root
+     * ({@code /d:transferDossier/d:messageId}); empty for any other XPath. Lets a reader pick the
+     * field up while it streams, before the document is complete (or when it never is).
+     */
+    public Optional<List<QName>> childPath(String field) {
+        String xpath = fieldPaths.get(field);
+        if (xpath == null || !CHILD_PATH.matcher(xpath).matches()) {
+            return Optional.empty();
+        }
+        List<QName> steps = new ArrayList<>();
+        for (String step : xpath.substring(1).split("/")) {
+            int colon = step.indexOf(':');
+            steps.add(colon < 0 ? new QName(step) : new QName(namespaces.getNamespaceURI(step.substring(0, colon)), step.substring(colon + 1)));
+        }
+        return Optional.of(List.copyOf(steps));
     }
 }

@@ -70,7 +70,12 @@ public final class MessageValidator {
     // of TransformerFactory costs about 12 ms and of XPathFactory about 0.2 ms (measured)
     private static final ThreadLocal<Transformer> SERIALISERS = ThreadLocal.withInitial(MessageValidator::newSerialiser);
     private final ThreadLocal<Map<String, Map<String, XPathExpression>>> compiledFields = ThreadLocal.withInitial(java.util.HashMap::new);
-    private static final java.util.regex.Pattern PLAIN_CODE = java.util.regex.Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
+    /** The longest routing field (a message id, a code) the gateway reads, as the MessageId type of the schemas. */
+    public static final int MAX_ID_LENGTH = 64;
+    /** A routing field is a code: letters, digits, '.', '_' and '-', starting with a letter or digit (the schemas' MessageId). */
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]*");
+    /** Fields the gateway cannot do without when a document type declares them: the id it claims, the transfer an answer is about. */
+    private static final java.util.Set<String> REQUIRED_FIELDS = java.util.Set.of("messageId", "refersTo");
 
     public MessageValidator(DocumentCatalogue catalogue, Directory directory, int maxBytes, int maxDepth) {
         this(catalogue, directory, DeliveredTransfers.NONE, maxBytes, maxDepth, Spool.none());
@@ -171,7 +176,7 @@ public final class MessageValidator {
             });
             return judge(read.type(), read.document(), null, new LargeBody(file, read.elided()), read.schemaErrors(), channelOwner, sha256);
         } catch (RejectedInput e) {
-            return rejected(null, Map.of(), sha256, List.of(e.error()), new LargeBody(file, List.of()));
+            return rejected(null, readBefore(e.messageId()), sha256, List.of(e.error()), new LargeBody(file, List.of()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting to validate a large message", e);
@@ -205,8 +210,14 @@ public final class MessageValidator {
             return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-UNKNOWN-FORMAT",
                     "The message is neither XML (starting with '<') nor JSON (starting with '{').")));
         } catch (RejectedInput e) {
-            return rejected(null, Map.of(), sha256, List.of(e.error()));
+            return rejected(null, readBefore(e.messageId()), sha256, List.of(e.error()));
         }
+    }
+
+    /** The fields of a document that could not be read to the end: its message id, when it was read whole before the stop and is one. */
+    private static Map<String, String> readBefore(String messageId) {
+        String id = messageId == null ? "" : messageId.trim();
+        return id.length() <= MAX_ID_LENGTH && CODE.matcher(id).matches() ? Map.of("messageId", id) : Map.of();
     }
 
     private Verdict fromXml(byte[] bytes, String channelOwner, String sha256) throws RejectedInput {
@@ -215,26 +226,45 @@ public final class MessageValidator {
     }
 
     private Verdict fromJson(byte[] bytes, String channelOwner, String sha256) throws RejectedInput {
+        JsonScan scan = new JsonScan();
+        try (JsonParser parser = json.createParser(bytes)) {
+            scan.run(parser, root -> catalogue.byJsonRoot(root).flatMap(t -> t.childPath("messageId"))
+                    .map(steps -> steps.stream().map(javax.xml.namespace.QName::getLocalPart).toList()).orElse(List.of()));
+        } catch (JsonProcessingException e) {
+            throw new RejectedInput(jsonError(e), scan.messageId());
+        } catch (IOException e) {
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The JSON message could not be read."), scan.messageId());
+        }
+        if (!scan.errors().isEmpty()) {
+            return rejected(null, readBefore(scan.messageId()), sha256, scan.errors());
+        }
         DocumentType type;
         Object model;
         try (JsonParser parser = json.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT || parser.nextToken() != JsonToken.FIELD_NAME) {
                 throw new RejectedInput(ValidationError.at(PARSE, "JSON-NO-ROOT",
-                        "A JSON message is an object with one property named after the document's root element, e.g. {\"transferDossier\": {...}}."));
+                        "A JSON message is an object with one property named after the document's root element, e.g. {\"transferDossier\": {...}}."),
+                        scan.messageId());
             }
             String root = parser.currentName();
             type = catalogue.byJsonRoot(root).orElseThrow(() -> new RejectedInput(ValidationError.atPath(SCHEMA, "DOC-UNKNOWN-TYPE",
-                    "The root property '" + safeName(root) + "' is not a document type the gateway accepts as JSON.", "/" + safeName(root))));
-            parser.nextToken();
+                    "The root property '" + safeName(root) + "' is not a document type the gateway accepts as JSON.", "/" + safeName(root)),
+                    scan.messageId()));
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                // null would map to no model at all, and a scalar or array is no document either
+                throw new RejectedInput(ValidationError.atPath(PARSE, "JSON-NO-ROOT",
+                        "The value of the root property is an object holding the document, e.g. {\"transferDossier\": {...}}.", "/" + safeName(root)),
+                        scan.messageId());
+            }
             model = json.readerFor(type.model()).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(parser);
             if (parser.nextToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 throw new RejectedInput(ValidationError.at(PARSE, "JSON-NO-ROOT",
-                        "A JSON message has exactly one root property, the document's root element."));
+                        "A JSON message has exactly one root property, the document's root element."), scan.messageId());
             }
         } catch (JsonProcessingException e) {
-            throw new RejectedInput(jsonError(e));
+            throw new RejectedInput(jsonError(e), scan.messageId());
         } catch (IOException e) {
-            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The JSON message could not be read."));
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The JSON message could not be read."), scan.messageId());
         }
         Document document = toDocument(type, model);
         List<ValidationError> schemaErrors = validateDom(type, document);
@@ -247,7 +277,8 @@ public final class MessageValidator {
         if (errors.isEmpty() && type.rules() != null) {
             errors.addAll(type.rules().check(document));
         }
-        Map<String, String> fields = fields(type, document);
+        Map<String, String> fields = new LinkedHashMap<>();
+        errors.addAll(readFields(type, document, fields));
         errors.addAll(context.check(fields, channelOwner));
         return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256, document, large)
                 : rejected(type, fields, sha256, errors, large);
@@ -263,20 +294,36 @@ public final class MessageValidator {
         return new Verdict(type, fields, null, List.copyOf(errors), sha256, null, large);
     }
 
-    /** The routing fields by XPath; a field the document lacks or that is not a plain code is left out. */
-    private Map<String, String> fields(DocumentType type, Document document) {
-        Map<String, String> fields = new LinkedHashMap<>();
+    /**
+     * The routing fields by XPath, into {@code fields}. A field the document lacks is left out; one that
+     * is not a code, or is longer than {@link #MAX_ID_LENGTH}, is left out with an error naming the
+     * field (never its value): the gateway does not route, record or repeat what it cannot read as a
+     * code. A message id or refersTo the type declares must be readable.
+     */
+    private List<ValidationError> readFields(DocumentType type, Document document, Map<String, String> fields) {
+        List<ValidationError> errors = new ArrayList<>();
         for (Map.Entry<String, XPathExpression> f : compiledFields.get().computeIfAbsent(type.id(), id -> compileFields(type)).entrySet()) {
+            String value;
             try {
-                String value = f.getValue().evaluate(document).trim();
-                if (PLAIN_CODE.matcher(value).matches()) {
-                    fields.put(f.getKey(), value);
-                }
+                value = f.getValue().evaluate(document).trim();
             } catch (XPathExpressionException e) {
                 throw new IllegalStateException("catalogue entry " + type.id() + ": field " + f.getKey() + " could not be evaluated", e);
             }
+            if (value.isEmpty() && !REQUIRED_FIELDS.contains(f.getKey())) {
+                continue;
+            }
+            if (!CODE.matcher(value).matches()) {
+                errors.add(ValidationError.atPath(ValidationError.Stage.CONTEXT, "CTX-FIELD-UNREADABLE",
+                        "The gateway cannot read the " + f.getKey() + " of this document as a code (letters, digits, '.', '_' and '-').",
+                        f.getKey()));
+            } else if (value.length() > MAX_ID_LENGTH) {
+                errors.add(ValidationError.atPath(ValidationError.Stage.CONTEXT, "CTX-FIELD-TOO-LONG",
+                        "The " + f.getKey() + " of this document is longer than " + MAX_ID_LENGTH + " characters.", f.getKey()));
+            } else {
+                fields.put(f.getKey(), value);
+            }
         }
-        return fields;
+        return errors;
     }
 
     /** The field XPaths of a type, compiled once per thread (a compiled expression is not thread-safe). */
@@ -305,7 +352,7 @@ public final class MessageValidator {
         }
     }
 
-    private static List<ValidationError> validateDom(DocumentType type, Document document) {
+    private List<ValidationError> validateDom(DocumentType type, Document document) {
         List<ValidationError> errors = new ArrayList<>();
         Validator validator = type.schema().newValidator();
         validator.setErrorHandler(new ErrorHandler() {
@@ -317,7 +364,7 @@ public final class MessageValidator {
             @Override
             public void error(SAXParseException e) {
                 String key = XsdMessages.key(e.getMessage());
-                errors.add(ValidationError.atPath(SCHEMA, "XSD-" + key, XsdMessages.message(key, e.getMessage()), pathOf(currentNode(validator))));
+                errors.add(ValidationError.atPath(SCHEMA, "XSD-" + key, XsdMessages.message(key, e.getMessage(), catalogue::knowsNamespace), pathOf(currentNode(validator))));
             }
 
             @Override
@@ -384,7 +431,7 @@ public final class MessageValidator {
     }
 
     /** A property name as sent, if it looks like a name; otherwise it is not repeated. */
-    private static String safeName(String name) {
+    static String safeName(String name) {
         return name != null && name.matches("[A-Za-z][A-Za-z0-9_]{0,60}") ? name : "?";
     }
 

@@ -32,4 +32,16 @@ public record Verdict(DocumentType type, Map<String, String> fields, byte[] xml,
     public String field(String name) {
         return fields.get(name);
     }
+
+    /**
+     * This verdict with one more error, so rejected, and without the field the error is about (a
+     * field the gateway cannot keep is neither routed, recorded nor repeated in the receipt).
+     */
+    public Verdict rejectedWith(ValidationError error, String withoutField) {
+        Map<String, String> kept = new java.util.LinkedHashMap<>(fields);
+        kept.remove(withoutField);
+        List<ValidationError> all = new java.util.ArrayList<>(errors);
+        all.add(error);
+        return new Verdict(type, java.util.Collections.unmodifiableMap(kept), null, List.copyOf(all), sha256, null, large);
+    }
 }

@@ -105,19 +105,23 @@ final class XmlReader {
             parser.reset();
             threadParser.set(parser);
         } catch (StopReading stop) {
-            throw new RejectedInput(stop.error);
+            throw new RejectedInput(stop.error, pipeline.messageId);
         } catch (SAXParseException e) {
-            throw new RejectedInput(parseError(e));
+            throw new RejectedInput(parseError(e), pipeline.messageId);
         } catch (CharConversionException e) {
             throw new RejectedInput(ValidationError.at(PARSE, "PARSE-INVALID-ENCODING",
-                    "The bytes are not valid in the document's character encoding (UTF-8 unless declared otherwise)."));
+                    "The bytes are not valid in the document's character encoding (UTF-8 unless declared otherwise)."), pipeline.messageId);
+        } catch (java.io.UnsupportedEncodingException e) {
+            // the document's declaration names an encoding this Java does not have: the sender's error, also when read from a spool file
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-INVALID-ENCODING",
+                    "The document declares a character encoding the gateway cannot read (send UTF-8)."), pipeline.messageId);
         } catch (SAXException e) {
-            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-MALFORMED", "The document is not well-formed XML."));
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-MALFORMED", "The document is not well-formed XML."), pipeline.messageId);
         } catch (IOException e) {
             if (large) {
                 throw new java.io.UncheckedIOException("a spooled message could not be read", e);
             }
-            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The document could not be read."));
+            throw new RejectedInput(ValidationError.at(PARSE, "PARSE-UNREADABLE", "The document could not be read."), pipeline.messageId);
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
@@ -140,9 +144,46 @@ final class XmlReader {
             message = "The document ends before its root element is complete.";
         } else {
             code = "PARSE-MALFORMED";
-            message = "The document is not well-formed XML: " + (text.length() > 300 ? text.substring(0, 300) + "..." : text);
+            String said = withoutQuotes(text);
+            message = "The document is not well-formed XML: " + (said.length() > 300 ? said.substring(0, 300) + "..." : said);
         }
         return new ValidationError(PARSE, code, message, positive(e.getLineNumber()), positive(e.getColumnNumber()), null);
+    }
+
+    /**
+     * The parser's explanation without what it quotes from the document: it quotes names, and where
+     * markup is broken those run into the text beside them (a lost '>' makes a value part of an
+     * element name), so nothing quoted is repeated. Quoted punctuation ("&gt;", '=') is kept.
+     */
+    static String withoutQuotes(String text) {
+        return QUOTED.matcher(text).replaceAll(m -> m.group().chars().anyMatch(Character::isLetterOrDigit)
+                ? (m.group().charAt(0) == '"' ? "\"...\"" : "'...'") : java.util.regex.Matcher.quoteReplacement(m.group()));
+    }
+
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"[^\"]*\"|'[^'\\s]*'");
+
+    /** Whether a character may appear in an XML 1.0 document (surrogates are checked in pairs by the caller). */
+    static boolean allowedInXml10(char c) {
+        return c >= 0x20 ? c != 0xFFFE && c != 0xFFFF : c == '\t' || c == '\n' || c == '\r';
+    }
+
+    /** The index of the first character XML 1.0 forbids (controls, U+FFFE, U+FFFF, an unpaired surrogate), or -1. */
+    static int firstForbidden(char[] ch, int start, int length) {
+        int end = start + length;
+        for (int i = start; i < end; i++) {
+            char c = ch[i];
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < end && Character.isLowSurrogate(ch[i + 1])) {
+                    i++;
+                    continue;
+                }
+                return i;
+            }
+            if (Character.isLowSurrogate(c) || !allowedInXml10(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Integer positive(int n) {
@@ -170,6 +211,14 @@ final class XmlReader {
         private ValidatorHandler validator;
         private Elision elision;
         private DocumentType type;
+        // XML 1.1 allows control characters as references; XML 1.0 receivers cannot read them
+        private boolean xml11;
+        // the message id, picked up as it streams by: a receipt names it even if the document breaks off later
+        private List<QName> idPath = List.of();
+        private int idMatched;
+        private StringBuilder idText;
+        private boolean idDone;
+        private String messageId;
 
         Pipeline(boolean elide) {
             this.elide = elide;
@@ -205,13 +254,51 @@ final class XmlReader {
                         "Elements are nested deeper than " + maxDepth + " levels.", positive(locator.getLineNumber()),
                         positive(locator.getColumnNumber()), currentPath()));
             }
+            if (xml11) {
+                for (int i = 0; i < atts.getLength(); i++) {
+                    String value = atts.getValue(i);
+                    refuseForbidden(value.toCharArray(), 0, value.length());
+                }
+            }
+            trackMessageId(uri, localName);
             validator.startElement(uri, localName, qName, atts);
         }
 
+        private void trackMessageId(String uri, String localName) {
+            int depth = path.size();
+            if (idText != null) {
+                // an element inside the message id: not a plain id
+                idText = null;
+                idDone = true;
+            }
+            if (!idDone && idMatched == depth - 1 && depth <= idPath.size() && idPath.get(depth - 1).equals(new QName(uri, localName))) {
+                idMatched = depth;
+                if (depth == idPath.size()) {
+                    idText = new StringBuilder();
+                }
+            }
+        }
+
+        private void refuseForbidden(char[] ch, int start, int length) throws StopReading {
+            for (int i = start; i < start + length; i++) {
+                // surrogates come in pairs here: the parser refuses unpaired ones, in XML 1.1 too
+                if (!allowedInXml10(ch[i]) && !Character.isSurrogate(ch[i])) {
+                    throw new StopReading(new ValidationError(PARSE, "PARSE-FORBIDDEN-CHARACTER",
+                            "The document holds a character XML 1.0 does not allow (a control character other than tab, CR and LF, "
+                                    + "written as a character reference in XML 1.1); receivers cannot read it.",
+                            positive(locator.getLineNumber()), positive(locator.getColumnNumber()), currentPath()));
+                }
+            }
+        }
+
         private void start(QName root) throws SAXException {
+            // the namespace is an attribute value of the document: named only when it is one the gateway knows
             type = catalogue.byRoot(root).orElseThrow(() -> new StopReading(new ValidationError(SCHEMA, "DOC-UNKNOWN-TYPE",
-                    "The root element " + root + " is not a document type the gateway accepts.", positive(locator.getLineNumber()),
+                    "The root element " + root.getLocalPart() + (catalogue.knowsNamespace(root.getNamespaceURI()) ? " in namespace " + root.getNamespaceURI() : "")
+                            + " is not a document type the gateway accepts.", positive(locator.getLineNumber()),
                     positive(locator.getColumnNumber()), "/" + root.getLocalPart())));
+            xml11 = locator instanceof org.xml.sax.ext.Locator2 l2 && "1.1".equals(l2.getXMLVersion());
+            idPath = type.childPath("messageId").orElse(List.of());
             TransformerHandler domBuilder;
             try {
                 domBuilder = transformers.newTransformerHandler();
@@ -236,12 +323,28 @@ final class XmlReader {
 
         @Override
         public void endElement(String uri, String localName, String qName) throws SAXException {
+            int depth = path.size();
+            if (idText != null && depth == idPath.size()) {
+                messageId = idText.toString();
+                idText = null;
+                idDone = true;
+            }
+            if (idMatched == depth) {
+                idMatched = depth - 1;
+            }
             validator.endElement(uri, localName, qName);
             path.removeLast();
         }
 
         @Override
         public void characters(char[] ch, int start, int length) throws SAXException {
+            if (xml11) {
+                refuseForbidden(ch, start, length);
+            }
+            if (idText != null) {
+                // longer than any id: kept no further than needed to tell
+                idText.append(ch, start, Math.min(length, Math.max(0, MessageValidator.MAX_ID_LENGTH + 1 - idText.length())));
+            }
             validator.characters(ch, start, length);
         }
 
@@ -293,7 +396,7 @@ final class XmlReader {
             @Override
             public void error(SAXParseException e) {
                 String key = XsdMessages.key(e.getMessage());
-                schemaErrors.add(new ValidationError(SCHEMA, "XSD-" + key, XsdMessages.message(key, e.getMessage()),
+                schemaErrors.add(new ValidationError(SCHEMA, "XSD-" + key, XsdMessages.message(key, e.getMessage(), catalogue::knowsNamespace),
                         positive(e.getLineNumber()), positive(e.getColumnNumber()), currentPath()));
             }
 

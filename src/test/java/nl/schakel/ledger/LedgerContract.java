@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The ledger suite; it runs against H2 and against a real PostgreSQL server. */
 abstract class LedgerContract {
@@ -47,6 +48,12 @@ abstract class LedgerContract {
 
     /** A new, empty database for each test. */
     protected abstract DataSource freshDatabase() throws Exception;
+
+    /**
+     * Makes the database of this test ({@link #dataSource}) take no more writes, as after a fail-over
+     * to a read-only replica: it still answers queries.
+     */
+    protected abstract void makeReadOnly() throws Exception;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -105,6 +112,83 @@ abstract class LedgerContract {
             assertThat(e.status()).isEqualTo(Status.REJECTED);
             assertThat(e.detail()).isEqualTo("PARSE-MALFORMED XSD-cvc-pattern-valid");
         });
+    }
+
+    @Test
+    void records_a_submission_whose_values_do_not_fit_their_columns_without_those_values() {
+        String longId = "M-" + "9".repeat(70);
+        ledger.recordIntake(new Transfer("R-5", longId, "30AA001", "30AB0099", "ISK", "VOXX", "Nijmegen", "N".repeat(41),
+                "transfer-dossier-v1", "ISK_TO_VO_AND_FURTHER_ON", "file", "30AA00", 100L, Status.REJECTED, null, null),
+                List.of("XSD-cvc-pattern-valid"));
+
+        Transfer t = ledger.find("R-5").orElseThrow();
+        // not cut short: "30AA001" cut to six would be the institution 30AA00
+        assertThat(t.messageId()).isNull();
+        assertThat(t.sender()).isNull();
+        assertThat(t.receiver()).isNull();
+        assertThat(t.receiverKind()).isNull();
+        assertThat(t.receiverRegion()).isNull();
+        assertThat(t.transitionKind()).isNull();
+        assertThat(t.senderKind()).isEqualTo("ISK");
+        assertThat(t.channelOwner()).isEqualTo("30AA00");
+        assertThat(t.status()).isEqualTo(Status.REJECTED);
+        assertThat(ledger.isAvailable()).isTrue();
+    }
+
+    @Test
+    void a_rejection_with_more_error_codes_than_the_detail_holds_keeps_those_that_fit_and_counts_the_rest() {
+        List<String> codes = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "XSD-cvc-complex-type.2.4.a-" + i).toList();
+        ledger.recordIntake(rejected("R-6", "30AA00", "M-6"), codes);
+        String detail = ledger.timeline("R-6").get(1).detail();
+        assertThat(detail).hasSizeLessThanOrEqualTo(1000).startsWith("XSD-cvc-complex-type.2.4.a-0 ").matches(".* \\+\\d+ more");
+        int shown = detail.split(" ").length - 2;
+        assertThat(detail).endsWith(" +" + (100 - shown) + " more");
+    }
+
+    @Test
+    void a_value_too_long_for_its_column_is_a_data_error_that_leaves_the_ledger_available() {
+        assertThatThrownBy(() -> ledger.claim("30AA0099", "M-7", "R-7"))
+                .isInstanceOf(IllegalStateException.class)
+                .satisfies(e -> {
+                    // the database's own text quotes the value: it is not passed on
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain("30AA0099");
+                    }
+                });
+        assertThat(ledger.isAvailable()).isTrue();
+        assertThat(ledger.problem()).isEmpty();
+
+        ledger.recordIntake(accepted("R-7", "30AA00", "M-7", "30AB00"), List.of());
+        assertThatThrownBy(() -> ledger.record("R-7", Status.PICKED_UP, "x".repeat(1001))).isInstanceOf(IllegalStateException.class);
+        assertThat(ledger.isAvailable()).isTrue();
+        assertThat(ledger.timeline("R-7")).extracting(TransferEvent::status).containsExactly(Status.RECEIVED, Status.ACCEPTED);
+    }
+
+    @Test
+    void the_same_input_taken_again_goes_on_in_its_own_row() {
+        ledger.recordIntake(accepted("R-8", "30AA00", "M-8", "30AB00"), List.of());
+        ledger.markQueued("30AA00", "M-8", "R-8", "inbox.30AB00", OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC));
+
+        // a restart came before the input was done with: it is recorded again under the same id
+        ledger.recordIntake(accepted("R-8", "30AA00", "M-8", "30AB00"), List.of());
+
+        assertThat(ledger.findByMessageId("M-8")).singleElement().extracting(Transfer::status).isEqualTo(Status.QUEUED);
+        assertThat(ledger.timeline("R-8")).extracting(TransferEvent::status)
+                .containsExactly(Status.RECEIVED, Status.ACCEPTED, Status.QUEUED, Status.RECEIVED, Status.ACCEPTED);
+    }
+
+    @Test
+    void the_check_reports_a_database_that_answers_but_takes_no_writes() throws Exception {
+        ledger.recordIntake(accepted("R-8", "30AA00", "M-8", "30AB00"), List.of());
+        assertThat(ledger.check()).isTrue();
+
+        makeReadOnly();
+
+        // still readable
+        assertThat(ledger.find("R-8")).isPresent();
+        assertThat(ledger.check()).isFalse();
+        assertThat(ledger.isAvailable()).isFalse();
+        assertThat(ledger.problem()).isPresent();
     }
 
     @Test
@@ -211,14 +295,14 @@ abstract class LedgerContract {
                     + "VALUES ('R-V1', 'file', 'ACCEPTED', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00', '2026-10', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00')");
         }
         Ledger upgraded = new Ledger(older, clock);
-        assertThat(upgraded.migrate()).isEqualTo(1);
+        assertThat(upgraded.migrate()).isEqualTo(2);
         assertThat(upgraded.migrate()).isZero();
         assertThat(upgraded.find("R-V1")).isPresent();
         assertThat(upgraded.claim("30AA00", "M-1", "R-V1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
         try (Connection c = older.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"ledger_schema_history\" WHERE \"success\" = TRUE AND \"type\" = 'SQL'")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getInt(1)).isEqualTo(3);
         }
     }
 }

@@ -24,12 +24,25 @@ class PostgresLedgerTest extends LedgerContract {
         postgres.close();
     }
 
+    private String current;
+
     @Override
     protected DataSource freshDatabase() throws Exception {
         String name = "ledger_" + DATABASES.incrementAndGet();
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
+        if (current == null) {
+            current = name;
+        }
         return postgres.getDatabase("postgres", name);
+    }
+
+    @Override
+    protected void makeReadOnly() throws Exception {
+        // as a hot standby: every new transaction is read-only (the test's data source opens a connection per use)
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + current + " SET default_transaction_read_only = on");
+        }
     }
 }
