@@ -1,7 +1,7 @@
 package nl.schakel.delivery;
 
 import jakarta.jms.JMSException;
-import nl.schakel.intake.Headers;
+import nl.schakel.message.Headers;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;

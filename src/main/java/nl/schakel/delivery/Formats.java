@@ -8,8 +8,7 @@ import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Unmarshaller;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
-import nl.schakel.intake.Headers;
-import nl.schakel.intake.Intake;
+import nl.schakel.message.Headers;
 import nl.schakel.model.acknowledgement.Acknowledgement;
 import nl.schakel.model.dossier.TransferDossier;
 import nl.schakel.model.followup.FollowUpReport;
@@ -83,7 +82,7 @@ public final class Formats {
             if (verdict != null && verdict.large() != null && in.getBody() instanceof File file && file.toPath().equals(verdict.large().file())) {
                 // a large document: JSON of its small DOM, with the attachments streamed in from the file
                 Path target = spool.newFile(".json");
-                Intake.deleteWhenDone(exchange, target);
+                Spool.deleteWhenDone(exchange, target);
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 65536)) {
                     LargeJson.write(json.writeValueAsBytes(model(unmarshallers.get().unmarshal(verdict.document()))), verdict.large(), parsers, out);
                 }

@@ -2,7 +2,7 @@ package nl.schakel.delivery;
 
 import nl.schakel.CrashPoints;
 import nl.schakel.DataFolder;
-import nl.schakel.intake.Headers;
+import nl.schakel.message.Headers;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;

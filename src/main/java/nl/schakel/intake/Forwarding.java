@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.message.Headers;
 import nl.schakel.CrashPoints;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;

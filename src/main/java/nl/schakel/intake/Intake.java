@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.message.Headers;
 import nl.schakel.CrashPoints;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
@@ -7,18 +8,16 @@ import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
 import nl.schakel.ledger.Transfer;
 import nl.schakel.validation.MessageValidator;
+import nl.schakel.validation.Spool;
 import nl.schakel.validation.ValidationError;
 import nl.schakel.validation.Verdict;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -107,7 +106,7 @@ public final class Intake {
             if (verdict.large() != null) {
                 // spooled by the validator: kept for the quarantine when rejected, deleted when done
                 exchange.setProperty(RECEIVED, verdict.large().file());
-                deleteWhenDone(exchange, verdict.large().file());
+                Spool.deleteWhenDone(exchange, verdict.large().file());
             }
             return verdict;
         } catch (org.apache.camel.InvalidPayloadException e) {
@@ -132,19 +131,6 @@ public final class Intake {
         return verdict;
     }
 
-    /** Deletes a spool file once the exchange is done, whatever its outcome (a quarantined file has moved already). */
-    public static void deleteWhenDone(Exchange exchange, Path file) {
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    LOG.warn("Spool file {} could not be deleted: {}", file.getFileName(), e.getClass().getSimpleName());
-                }
-            }
-        });
-    }
 
     private void record(String transferId, Verdict verdict, String channel, String owner, Long size) {
         String sender = verdict.field("sender");

@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.message.Headers;
 import nl.schakel.DataFolder;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.message.Headers;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.TextMessage;

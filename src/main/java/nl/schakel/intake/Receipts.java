@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.message.Headers;
 import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Marshaller;

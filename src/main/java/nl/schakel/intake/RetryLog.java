@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.message.Headers;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;

@@ -1,5 +1,8 @@
 package nl.schakel.validation;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,5 +79,19 @@ public final class Spool {
             }
         }
         return deleted;
+    }
+
+    /** Deletes a spool file once the exchange is done, whatever its outcome (a quarantined file has moved already). */
+    public static void deleteWhenDone(Exchange exchange, Path file) {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LoggerFactory.getLogger(Spool.class).warn("Spool file {} could not be deleted: {}", file.getFileName(), e.getClass().getSimpleName());
+                }
+            }
+        });
     }
 }

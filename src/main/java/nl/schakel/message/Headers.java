@@ -1,4 +1,4 @@
-package nl.schakel.intake;
+package nl.schakel.message;
 
 /** Message headers (and JMS properties) the gateway sets. They carry codes and ids only. */
 public final class Headers {

@@ -1,4 +1,4 @@
-package nl.schakel.intake;
+package nl.schakel.message;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
