@@ -10,9 +10,9 @@ import org.apache.camel.Message;
 import java.time.OffsetDateTime;
 
 /**
- * Exactly once per sender and message id: the id is claimed in the ledger before the send and
- * confirmed after the broker took the message. A claim that was never confirmed (the gateway
- * stopped in between) is sent again; Artemis duplicate detection filters a real repeat.
+ * Forwards an accepted message exactly once per sender and message id: the id is claimed in the
+ * ledger before the send and confirmed after the broker took it; what each outcome means is
+ * decided by {@link ExactlyOnce}.
  */
 public final class Forwarding {
     public static final String CLAIM = "schakelClaim";
@@ -27,9 +27,10 @@ public final class Forwarding {
         Message in = exchange.getIn();
         Ledger.Claim claim = ledger.claim(in.getHeader(Headers.SENDER, String.class), in.getHeader(Headers.MESSAGE_ID, String.class),
                 in.getHeader(Headers.TRANSFER_ID, String.class));
-        in.setHeader(CLAIM, claim.kind().name());
+        ExactlyOnce.Decision decision = ExactlyOnce.onClaim(claim, in.getHeader(Headers.TRANSFER_ID, String.class));
+        in.setHeader(CLAIM, decision.name());
         CrashPoints.reach("claimed");
-        if (claim.kind() == Ledger.Claim.Kind.SENT && !byThisTransfer(in, claim)) {
+        if (decision == ExactlyOnce.Decision.DUPLICATE) {
             duplicateOf(exchange, claim.originalTransferId());
         }
     }
@@ -68,18 +69,13 @@ public final class Forwarding {
         String sender = in.getHeader(Headers.SENDER, String.class);
         String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
         Ledger.Claim claim = ledger.claim(sender, messageId, in.getHeader(Headers.TRANSFER_ID, String.class));
-        if (byThisTransfer(in, claim)) {
+        if (ExactlyOnce.onBrokerRefusal(claim, in.getHeader(Headers.TRANSFER_ID, String.class)) == ExactlyOnce.Decision.SENT_BY_THIS_TRANSFER) {
             // an earlier attempt of this same transfer sent it, and its confirmation was lost
             sent(exchange);
         } else {
             ledger.confirm(sender, messageId);
             duplicateOf(exchange, claim.originalTransferId());
         }
-    }
-
-    /** The claim is this transfer's own, from an earlier attempt (a redelivery after a technical failure): no duplicate. */
-    private static boolean byThisTransfer(Message in, Ledger.Claim claim) {
-        return claim.originalTransferId() != null && claim.originalTransferId().equals(in.getHeader(Headers.TRANSFER_ID, String.class));
     }
 
     private void duplicateOf(Exchange exchange, String originalTransferId) {

@@ -1,15 +1,9 @@
 package nl.schakel.gateway;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -25,26 +19,16 @@ import static org.awaitility.Awaitility.await;
  * every file name is taken, and nothing stays in an inbox without a receipt.
  */
 class FileChannelHostileInputTest extends GatewayTestSupport {
-    private final StringWriter log = new StringWriter();
-    private WriterAppender appender;
+    private CapturedLog log;
 
     @BeforeEach
     void captureLog() {
-        LoggerContext logs = (LoggerContext) LogManager.getContext(false);
-        Configuration config = logs.getConfiguration();
-        appender = WriterAppender.newBuilder().setName("hostile-input-capture").setTarget(log)
-                .setLayout(PatternLayout.newBuilder().withPattern("%m%n").build()).build();
-        appender.start();
-        config.getRootLogger().addAppender(appender, null, null);
-        logs.updateLoggers();
+        log = new CapturedLog();
     }
 
     @AfterEach
     void releaseLog() {
-        LoggerContext logs = (LoggerContext) LogManager.getContext(false);
-        logs.getConfiguration().getRootLogger().removeAppender(appender.getName());
-        logs.updateLoggers();
-        appender.stop();
+        log.close();
     }
 
     @Test
@@ -107,7 +91,7 @@ class FileChannelHostileInputTest extends GatewayTestSupport {
         awaitFiles(outbox("30AA00"), "receipt-*.xml", names.size());
         await().atMost(Duration.ofSeconds(30)).until(() -> files(inbox("30AA00"), "*").isEmpty());
         assertThat(files(quarantine("30AA00"), "*.receipt.xml")).hasSize(names.size());
-        assertThat(log.toString()).doesNotContain("forged log line", "Pupilname", "back\\slash", "Zoë");
-        assertThat(log.toString().lines()).noneMatch(l -> l.startsWith("INFO forged"));
+        assertThat(log.text()).doesNotContain("forged log line", "Pupilname", "back\\slash", "Zoë");
+        assertThat(log.text().lines()).noneMatch(l -> l.startsWith("INFO forged"));
     }
 }

@@ -1,0 +1,81 @@
+package nl.schakel;
+
+import nl.schakel.broker.EmbeddedBroker;
+import nl.schakel.delivery.DeadLetters;
+import nl.schakel.delivery.Formats;
+import nl.schakel.delivery.Outbox;
+import nl.schakel.directory.Directory;
+import nl.schakel.directory.Institution;
+import nl.schakel.health.FailedWorkHealthCheck;
+import nl.schakel.intake.Failures;
+import nl.schakel.intake.Forwarding;
+import nl.schakel.intake.InboxFiles;
+import nl.schakel.intake.InboxReadLock;
+import nl.schakel.intake.Intake;
+import nl.schakel.intake.Quarantine;
+import nl.schakel.intake.QueueIntake;
+import nl.schakel.intake.Receipts;
+import nl.schakel.intake.RetryLog;
+import nl.schakel.ledger.Ledger;
+import nl.schakel.ledger.Retention;
+import nl.schakel.validation.MessageValidator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.Registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Wires the channels: the beans the routes in routes/ call by name (intake, forwarding, receipts,
+ * quarantine, the file channel's read lock and pollers, failures, outbox, dead letters, retention),
+ * the failed-work health check, and one intake and one delivery route per file-channel institution.
+ */
+final class ChannelSetup {
+    private ChannelSetup() {
+    }
+
+    static void bind(CamelContext context, Settings settings, DataFolder folders, Directory directory, Ledger ledger,
+                     MessageValidator validator, Formats formats, int maxMessageBytes) {
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+        // every channel
+        registry.bind("intake", new Intake(validator, ledger, directory));
+        registry.bind("forwarding", new Forwarding(ledger));
+        registry.bind("receipts", new Receipts());
+        registry.bind("formats", formats);
+        registry.bind("quarantine", new Quarantine(folders.root().resolve("quarantine"), clock));
+        registry.bind("retryLog", new RetryLog());
+        // the file channel: a poller per institution on shared threads, a read lock that never opens a link
+        InboxReadLock inboxReadLock = new InboxReadLock(settings.number("schakel.file.min-age-ms"), clock);
+        registry.bind("inboxFiles", new InboxFiles());
+        registry.bind("inboxReadLock", inboxReadLock);
+        registry.bind("inboxPollers", context.getExecutorServiceManager().newScheduledThreadPool(context, "inbox-poller",
+                settings.integer("schakel.file.pollers")));
+        Failures failures = new Failures(ledger, directory, inboxReadLock);
+        registry.bind("failures", failures);
+        // the queue channel
+        registry.bind("queueIntake", new QueueIntake(settings.integer("schakel.broker.max-delivery-attempts"), maxMessageBytes));
+        // delivery and what failed there
+        registry.bind("outbox", new Outbox(ledger, folders));
+        registry.bind("deadLetters", new DeadLetters(ledger));
+        registry.bind("retention", new Retention(ledger, folders.root().resolve("quarantine"),
+                Duration.ofDays(settings.number("schakel.quarantine.retention-days")),
+                Duration.ofDays(settings.number("schakel.ledger.retention-days")), clock));
+
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            EmbeddedBroker broker = registry.lookupByNameAndType("broker", EmbeddedBroker.class);
+            health.register(new FailedWorkHealthCheck(failures, inboxReadLock, broker == null ? () -> 0L : broker::deadLetterCount));
+        }
+    }
+
+    /** One intake and one delivery route per file-channel institution, from the templates in routes/. */
+    static void addFileRoutes(CamelContext context, Directory directory) throws Exception {
+        for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
+            context.addRouteFromTemplate("intake-file-" + i.code(), "intake-file", Map.of("code", i.code()));
+            context.addRouteFromTemplate("delivery-file-" + i.code(), "delivery-file", Map.of("code", i.code()));
+        }
+    }
+}
