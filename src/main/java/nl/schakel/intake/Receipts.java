@@ -46,19 +46,10 @@ public final class Receipts {
         String recipient = owner != null ? owner : QueueIntake.sender(exchange);
         Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
         String transferId = exchange.getProperty(Headers.TRANSFER_ID, String.class);
-        Receipt receipt = new Receipt();
-        receipt.setReceiptId(transferId != null ? transferId : "F-" + java.util.UUID.randomUUID());
-        receipt.setCreated(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
-        receipt.setStatus(ReceiptStatus.FAILED);
-        receipt.setRecipient(recipient);
-        receipt.setRefersTo(verdict == null ? null : verdict.field("messageId"));
-        receipt.setDocumentType(verdict == null || verdict.type() == null ? null : verdict.type().id());
-        nl.schakel.model.receipt.ValidationError error = new nl.schakel.model.receipt.ValidationError();
-        error.setStage(ValidationStage.GATEWAY);
-        error.setCode("GATEWAY-PROCESSING-FAILED");
-        error.setMessage("The gateway could not process this message after repeated attempts; it was not delivered. "
-                + "It is kept for the operator, who can retry or discard it.");
-        receipt.getError().add(error);
+        Receipt receipt = failedReceipt(transferId != null ? transferId : "F-" + java.util.UUID.randomUUID(), recipient,
+                verdict == null ? null : verdict.field("messageId"), verdict == null || verdict.type() == null ? null : verdict.type().id(),
+                "GATEWAY-PROCESSING-FAILED", "The gateway could not process this message after repeated attempts; it was not delivered. "
+                        + "It is kept for the operator, who can retry or discard it.");
         in.setHeader(Headers.TRANSFER_ID, receipt.getReceiptId());
         in.setHeader(Headers.OUTCOME, "failed");
         send(in, receipt, recipient);
@@ -73,21 +64,28 @@ public final class Receipts {
     public void deliveryFailed(Exchange exchange) throws JAXBException {
         Message in = exchange.getIn();
         String recipient = in.getHeader(Headers.CHANNEL_OWNER, String.class);
+        Receipt receipt = failedReceipt("F-" + java.util.UUID.randomUUID(), recipient, in.getHeader(Headers.MESSAGE_ID, String.class), null,
+                "GATEWAY-DELIVERY-FAILED", "The message was accepted but could not be delivered to the receiver after repeated attempts. "
+                        + "It is kept for the operator, who can retry or discard it.");
+        send(in, receipt, recipient);
+        LOG.warn("Receipt {} FAILED (delivery) for message {} to {}", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
+    }
+
+    /** A FAILED receipt: the gateway's own failure, one error of stage GATEWAY. */
+    private static Receipt failedReceipt(String receiptId, String recipient, String refersTo, String documentType, String code, String message) {
         Receipt receipt = new Receipt();
-        receipt.setReceiptId("F-" + java.util.UUID.randomUUID());
+        receipt.setReceiptId(receiptId);
         receipt.setCreated(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
         receipt.setStatus(ReceiptStatus.FAILED);
         receipt.setRecipient(recipient);
-        receipt.setRefersTo(in.getHeader(Headers.MESSAGE_ID, String.class));
-        receipt.setDeliveredTo(null);
+        receipt.setRefersTo(refersTo);
+        receipt.setDocumentType(documentType);
         nl.schakel.model.receipt.ValidationError error = new nl.schakel.model.receipt.ValidationError();
         error.setStage(ValidationStage.GATEWAY);
-        error.setCode("GATEWAY-DELIVERY-FAILED");
-        error.setMessage("The message was accepted but could not be delivered to the receiver after repeated attempts. "
-                + "It is kept for the operator, who can retry or discard it.");
+        error.setCode(code);
+        error.setMessage(message);
         receipt.getError().add(error);
-        send(in, receipt, recipient);
-        LOG.warn("Receipt {} FAILED (delivery) for message {} to {}", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
+        return receipt;
     }
 
     /** The receipt is on its way: a later failure of this exchange sends no second one. */

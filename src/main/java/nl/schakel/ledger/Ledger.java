@@ -43,7 +43,7 @@ public final class Ledger {
     private final DataSource dataSource;
     private final Clock clock;
     private volatile boolean migrated;
-    private volatile String problem = "not checked yet";
+    private final LedgerHealth health = new LedgerHealth();
 
     public Ledger(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -84,10 +84,10 @@ public final class Ledger {
                     throw e;
                 }
             }
-            problem = null;
+            health.up();
             return true;
         } catch (Exception e) {
-            problem = describe(e);
+            health.down(e);
             return false;
         }
     }
@@ -106,18 +106,18 @@ public final class Ledger {
             try {
                 closeable.close();
             } catch (Exception e) {
-                problem = describe(e);
+                health.down(e);
             }
         }
     }
 
     public boolean isAvailable() {
-        return problem == null;
+        return health.isAvailable();
     }
 
     /** Why the ledger is unavailable, or empty. */
     public Optional<String> problem() {
-        return Optional.ofNullable(problem);
+        return health.problem();
     }
 
     /**
@@ -476,7 +476,7 @@ public final class Ledger {
                 throw e;
             }
         } catch (SQLException e) {
-            if (isConnectionFailure(e)) {
+            if (LedgerHealth.isConnectionFailure(e)) {
                 throw unavailable(e);
             }
             // the database's own text of a data error quotes the value (22: data, 23: constraints): only the state is kept
@@ -486,8 +486,7 @@ public final class Ledger {
     }
 
     private LedgerUnavailableException unavailable(SQLException e) {
-        problem = describe(e);
-        return new LedgerUnavailableException("the ledger database is unavailable: " + problem, e);
+        return new LedgerUnavailableException("the ledger database is unavailable: " + health.down(e), e);
     }
 
     private static void rollback(Connection c, Exception cause) {
@@ -498,35 +497,11 @@ public final class Ledger {
         }
     }
 
-    /** Whether the database could not be reached or the connection broke, rather than a statement being refused. */
-    static boolean isConnectionFailure(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause() != t ? t.getCause() : null) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.sql.SQLRecoverableException) {
-                return true;
-            }
-            if (t instanceof SQLException s && s.getSQLState() != null
-                    // 08: connection exception; 57P01-03: PostgreSQL shut down or not yet accepting connections
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().matches("57P0[123]"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static boolean isConstraintViolation(SQLException e) {
         return "23".equals(state(e));
     }
 
     private static String state(SQLException e) {
         return e.getSQLState() == null || e.getSQLState().length() < 2 ? "" : e.getSQLState().substring(0, 2);
-    }
-
-    private static String describe(Exception e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

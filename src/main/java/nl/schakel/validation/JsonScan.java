@@ -68,7 +68,7 @@ final class JsonScan {
                 case END_OBJECT, END_ARRAY -> levels.removeLast();
                 case FIELD_NAME -> {
                     String name = parser.currentName();
-                    level.segment = MessageValidator.safeName(name);
+                    level.segment = JsonReader.safeName(name);
                     if (levels.size() == 1 && level.names.isEmpty()) {
                         idPath = messageIdPath.apply(name);
                     }
@@ -81,7 +81,7 @@ final class JsonScan {
                 }
                 case VALUE_STRING -> {
                     checkCharacters(parser, levels);
-                    if (messageId == null && atPath(levels, idPath) && parser.getTextLength() <= MessageValidator.MAX_ID_LENGTH + 1) {
+                    if (messageId == null && atPath(levels, idPath) && parser.getTextLength() <= RoutingFields.MAX_ID_LENGTH + 1) {
                         messageId = parser.getText();
                     }
                 }

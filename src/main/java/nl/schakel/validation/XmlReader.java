@@ -343,7 +343,7 @@ final class XmlReader {
             }
             if (idText != null) {
                 // longer than any id: kept no further than needed to tell
-                idText.append(ch, start, Math.min(length, Math.max(0, MessageValidator.MAX_ID_LENGTH + 1 - idText.length())));
+                idText.append(ch, start, Math.min(length, Math.max(0, RoutingFields.MAX_ID_LENGTH + 1 - idText.length())));
             }
             validator.characters(ch, start, length);
         }
