@@ -18,6 +18,7 @@ import nl.schakel.health.FailedWorkHealthCheck;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.LedgerGuard;
 import nl.schakel.ledger.Retention;
+import nl.schakel.disk.DiskWiring;
 import nl.schakel.ledger.Status;
 import nl.schakel.intake.Headers;
 import nl.schakel.intake.OutgoingProperties;
@@ -162,6 +163,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                             });
                         }
                     });
+            // Artemis' own disk monitoring of the broker folder: schakel.broker.max-disk-usage, min-disk-free
+            broker.diskLimits(DiskWiring.brokerLimits(props));
             broker.start();
             context.addService(broker, true, true);
             context.getRegistry().bind("broker", broker);
@@ -262,6 +265,9 @@ public class GatewayConfiguration implements CamelConfiguration {
                 }
             }
         });
+
+        // intake and delivery pause while the data folder's or the broker's disk is nearly full
+        DiskWiring.install(context, props, dataDir);
     }
 
     /**
