@@ -17,7 +17,7 @@ import nl.schakel.intake.RetryLog;
 import nl.schakel.health.FailedWorkHealthCheck;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.LedgerGuard;
-import nl.schakel.ledger.Retention;
+import nl.schakel.ledger.RetentionWiring;
 import nl.schakel.disk.DiskWiring;
 import nl.schakel.ledger.Status;
 import nl.schakel.intake.Headers;
@@ -73,6 +73,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent props = context.getPropertiesComponent();
+        // the wall and monotonic clocks: the system's, or a test's bound in the registry
+        Clocks clocks = Clocks.of(context);
         CrashPoints.configure(props.resolveProperty("schakel.test.halt-at").orElse(""));
         Path dataDir = Path.of(setting(props, "schakel.data-dir")).toAbsolutePath().normalize();
         // routes use the absolute folder, whatever directory the gateway was started from
@@ -115,7 +117,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Future<DocumentCatalogue> catalogueLoading = startup.submit(() -> DocumentCatalogue.load(catalogueLocation));
         Future<Formats> formatsLoading = startup.submit(() -> new Formats(directory, maxBytes, maxDepth, spool));
         // the ledger's database connects and migrates beside the broker's start
-        Future<Ledger> ledgerOpening = startup.submit(() -> openLedger(props, dataDir));
+        Future<Ledger> ledgerOpening = startup.submit(() -> openLedger(props, dataDir, clocks.wall()));
         startup.shutdown();
 
         for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
@@ -215,7 +217,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("catalogue", catalogue);
         context.getRegistry().bind("ledger", ledger);
         context.getRegistry().bind("intake", new Intake(validator, ledger, directory));
-        context.getRegistry().bind("forwarding", new Forwarding(ledger));
+        context.getRegistry().bind("forwarding", new Forwarding(ledger, clocks.wall()));
         context.getRegistry().bind("receipts", new Receipts());
         context.getRegistry().bind("inboxFiles", new InboxFiles());
         InboxReadLock inboxReadLock = new InboxReadLock(Long.parseLong(setting(props, "schakel.file.min-age-ms")), Clock.systemUTC());
@@ -227,13 +229,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("failures", failures);
         context.getRegistry().bind("retryLog", new RetryLog());
         context.getRegistry().bind("deadLetters", new DeadLetters(ledger));
-        context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine"), Clock.systemUTC()));
+        context.getRegistry().bind("quarantine", new Quarantine(dataDir.resolve("quarantine"), clocks.wall()));
         context.getRegistry().bind("outbox", new Outbox(ledger, folders));
         context.getRegistry().bind("formats", finished(formatsLoading));
         context.getRegistry().bind("queueIntake", new QueueIntake(Integer.parseInt(setting(props, "schakel.broker.max-delivery-attempts")), maxBytes));
-        context.getRegistry().bind("retention", new Retention(ledger, dataDir.resolve("quarantine"),
-                Duration.ofDays(Long.parseLong(setting(props, "schakel.quarantine.retention-days"))),
-                Duration.ofDays(Long.parseLong(setting(props, "schakel.ledger.retention-days"))), Clock.systemUTC()));
+        // retention that a jump of the wall clock cannot make forget message ids early
+        context.getRegistry().bind("retention", RetentionWiring.retention(context, props, ledger, dataDir, clocks));
         LedgerGuard guard = new LedgerGuard(ledger, id -> id.startsWith("intake-file-") || id.startsWith("intake-queue") || id.startsWith("delivery-file-") || id.equals("dead-letters"));
         HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
         if (healthChecks != null) {
@@ -298,7 +299,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /** The ledger on H2 under the data folder, or the database at schakel.ledger.url, migrated when reachable. */
-    private static Ledger openLedger(PropertiesComponent props, Path dataDir) throws Exception {
+    private static Ledger openLedger(PropertiesComponent props, Path dataDir, Clock clock) throws Exception {
         HikariConfig pool = new HikariConfig();
         String url = props.resolveProperty("schakel.ledger.url").filter(u -> !u.isBlank()).orElse(null);
         if (url == null) {
@@ -314,7 +315,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         pool.setValidationTimeout(2000);
         // start even when the database is away: health says DOWN and intake waits for it
         pool.setInitializationFailTimeout(-1);
-        Ledger ledger = new Ledger(new HikariDataSource(pool), Clock.systemUTC());
+        Ledger ledger = new Ledger(new HikariDataSource(pool), clock);
         ledger.check();
         return ledger;
     }
