@@ -17,14 +17,13 @@ import nl.schakel.intake.QueueIntake;
 import nl.schakel.intake.Receipts;
 import nl.schakel.intake.RetryLog;
 import nl.schakel.ledger.Ledger;
-import nl.schakel.ledger.Retention;
+import nl.schakel.ledger.RetentionWiring;
 import nl.schakel.validation.MessageValidator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -37,18 +36,19 @@ final class ChannelSetup {
     }
 
     static void bind(CamelContext context, Settings settings, DataFolder folders, Directory directory, Ledger ledger,
-                     MessageValidator validator, Formats formats, int maxMessageBytes) {
+                     MessageValidator validator, Formats formats, int maxMessageBytes, Clocks clocks) throws Exception {
         Registry registry = context.getRegistry();
-        Clock clock = Clock.systemUTC();
+        Clock clock = clocks.wall();
         // every channel
         registry.bind("intake", new Intake(validator, ledger, directory));
-        registry.bind("forwarding", new Forwarding(ledger));
+        registry.bind("forwarding", new Forwarding(ledger, clock));
         registry.bind("receipts", new Receipts());
         registry.bind("formats", formats);
         registry.bind("quarantine", new Quarantine(folders.root().resolve("quarantine"), clock));
         registry.bind("retryLog", new RetryLog());
         // the file channel: a poller per institution on shared threads, a read lock that never opens a link
-        InboxReadLock inboxReadLock = new InboxReadLock(settings.number("schakel.file.min-age-ms"), clock);
+        // compared with the times of the files the schools write: the system clock
+        InboxReadLock inboxReadLock = new InboxReadLock(settings.number("schakel.file.min-age-ms"), Clock.systemUTC());
         registry.bind("inboxFiles", new InboxFiles());
         registry.bind("inboxReadLock", inboxReadLock);
         registry.bind("inboxPollers", context.getExecutorServiceManager().newScheduledThreadPool(context, "inbox-poller",
@@ -60,9 +60,8 @@ final class ChannelSetup {
         // delivery and what failed there
         registry.bind("outbox", new Outbox(ledger, folders));
         registry.bind("deadLetters", new DeadLetters(ledger));
-        registry.bind("retention", new Retention(ledger, folders.root().resolve("quarantine"),
-                Duration.ofDays(settings.number("schakel.quarantine.retention-days")),
-                Duration.ofDays(settings.number("schakel.ledger.retention-days")), clock));
+        // retention that a jump of the wall clock cannot make forget message ids early
+        registry.bind("retention", RetentionWiring.retention(context, context.getPropertiesComponent(), ledger, folders.root(), clocks));
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

@@ -5,6 +5,7 @@ import nl.schakel.broker.BrokerSetup;
 import nl.schakel.broker.EmbeddedBroker;
 import nl.schakel.delivery.Formats;
 import nl.schakel.directory.Directory;
+import nl.schakel.disk.DiskWiring;
 import nl.schakel.directory.Institution;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.LedgerGuard;
@@ -40,6 +41,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
+        // the wall and monotonic clocks: the system's, or a test's bound in the registry
+        Clocks clocks = Clocks.of(context);
         CrashPoints.configure(settings.optional("schakel.test.halt-at").orElse(""));
         Path dataDir = Path.of(settings.text("schakel.data-dir")).toAbsolutePath().normalize();
         // routes use the absolute folder, whatever directory the gateway was started from
@@ -87,7 +90,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         });
         Future<DocumentCatalogue> catalogueLoading = startup.submit(() -> DocumentCatalogue.load(catalogueLocation));
         Future<Formats> formatsLoading = startup.submit(() -> new Formats(directory, maxBytes, maxDepth, spool));
-        Future<Ledger> ledgerOpening = startup.submit(() -> LedgerSetup.open(settings, dataDir));
+        Future<Ledger> ledgerOpening = startup.submit(() -> LedgerSetup.open(settings, dataDir, clocks.wall()));
         startup.shutdown();
 
         // the broker and the JMS components
@@ -103,7 +106,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("catalogue", catalogue);
         context.getRegistry().bind("ledger", ledger);
         // the channels
-        ChannelSetup.bind(context, settings, folders, directory, ledger, validator, finished(formatsLoading), maxBytes);
+        ChannelSetup.bind(context, settings, folders, directory, ledger, validator, finished(formatsLoading), maxBytes, clocks);
+        // intake and delivery pause while the data folder's or the broker's disk is nearly full
+        DiskWiring.install(context, context.getPropertiesComponent(), dataDir);
 
         context.addStartupListener(new ExtendedStartupListener() {
             @Override

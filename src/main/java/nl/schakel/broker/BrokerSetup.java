@@ -3,6 +3,7 @@ package nl.schakel.broker;
 import nl.schakel.Settings;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
+import nl.schakel.disk.DiskWiring;
 import nl.schakel.health.PartHealthCheck;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
@@ -133,6 +134,8 @@ public final class BrokerSetup {
         EmbeddedBroker broker = new EmbeddedBroker(brokerFolder, settings.integer("schakel.broker.in-vm-id"), accounts, new HashSet<>(codes),
                 listener, settings.integer("schakel.broker.max-delivery-attempts"), settings.number("schakel.broker.redelivery-delay-ms"));
         broker.journalBufferTimeoutMicros(settings.integer("schakel.broker.journal-buffer-timeout-us"));
+        // Artemis' own disk monitoring of the broker folder: schakel.broker.max-disk-usage, min-disk-free
+        broker.diskLimits(DiskWiring.brokerLimits(context.getPropertiesComponent()));
         broker.limits(new EmbeddedBroker.Limits(settings.number("schakel.broker.address-max-bytes"),
                 settings.number("schakel.broker.address-max-messages"),
                 settings.number("schakel.broker.global-max-bytes"),

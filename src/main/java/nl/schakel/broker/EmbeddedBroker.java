@@ -9,6 +9,8 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.files.FileStoreMonitor;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -57,6 +59,35 @@ public final class EmbeddedBroker implements Service {
         }
     }
 
+    /**
+     * Artemis' own disk monitoring of the broker folder (journal, bindings, paging, large messages):
+     * over {@code maxDiskUsagePercent} of the disk used, or under {@code minDiskFreeBytes} free (this one
+     * takes priority when both are set), the broker blocks producers until space returns; it looks every
+     * {@code scanPeriodMs}. -1: that limit is off.
+     */
+    public record DiskLimits(int maxDiskUsagePercent, long minDiskFreeBytes, int scanPeriodMs) {
+        /** Artemis' defaults: 90 % used, no free-space floor, every 5 s. */
+        public static final DiskLimits DEFAULT = new DiskLimits(90, -1, 5000);
+
+        public DiskLimits {
+            if (maxDiskUsagePercent < -1 || maxDiskUsagePercent > 100 || minDiskFreeBytes < -1 || scanPeriodMs < 1) {
+                throw new IllegalArgumentException("broker disk limits: max-disk-usage -1 (off) or 0 to 100, min-disk-free -1 (off) or"
+                        + " bytes, a positive scan period; not " + maxDiskUsagePercent + ", " + minDiskFreeBytes + ", " + scanPeriodMs);
+            }
+        }
+    }
+
+    /**
+     * What the broker's disk monitor saw at its last look: the free and total bytes of the broker
+     * folder's disk, whether that is beyond the limit (the broker blocks producers), and the limit in
+     * words; {@code monitored} false when both limits are off.
+     */
+    public record DiskCheck(boolean monitored, boolean full, long usableBytes, long totalBytes, String limit) {
+        public double usedPercent() {
+            return totalBytes <= 0 ? 0 : 100.0 * (totalBytes - usableBytes) / totalBytes;
+        }
+    }
+
     private final Path directory;
     private final int serverId;
     private final BrokerAccounts accounts;
@@ -68,6 +99,7 @@ public final class EmbeddedBroker implements Service {
     private java.util.function.BiConsumer<String, org.apache.activemq.artemis.api.core.Message> onConsumed;
     private int journalBufferTimeoutMicros = 500;
     private Limits limits = Limits.DEFAULT;
+    private DiskLimits diskLimits = DiskLimits.DEFAULT;
     private LoginThrottle.Settings loginThrottle = LoginThrottle.Settings.DEFAULT;
     private EmbeddedActiveMQ server;
 
@@ -102,6 +134,11 @@ public final class EmbeddedBroker implements Service {
         this.limits = limits;
     }
 
+    /** Artemis' disk monitoring of the broker folder (before {@link #start()}). */
+    public void diskLimits(DiskLimits diskLimits) {
+        this.diskLimits = diskLimits;
+    }
+
     /** When failed logins lock a user or a source address out for a while (before {@link #start()}). */
     public void loginThrottle(LoginThrottle.Settings settings) {
         this.loginThrottle = settings;
@@ -131,7 +168,11 @@ public final class EmbeddedBroker implements Service {
                     .setSecurityEnabled(true)
                     .setJMXManagementEnabled(false)
                     .setPersistIDCache(true)
-                    .setIDCacheSize(100_000);
+                    .setIDCacheSize(100_000)
+                    // beyond these the broker blocks producers, its own and the institutions', until space returns
+                    .setMaxDiskUsage(diskLimits.maxDiskUsagePercent())
+                    .setMinDiskFree(diskLimits.minDiskFreeBytes())
+                    .setDiskScanPeriod(diskLimits.scanPeriodMs());
             if (limits.globalMaxBytes() > 0) {
                 config.setGlobalMaxSize(limits.globalMaxBytes());
             }
@@ -203,6 +244,57 @@ public final class EmbeddedBroker implements Service {
     /** The running Artemis server, for management (address settings, queue controls). */
     public synchronized ActiveMQServer activeMqServer() {
         return server == null ? null : server.getActiveMQServer();
+    }
+
+    /**
+     * Has the broker's disk monitor look now (it also looks every scan period by itself) and says
+     * what it saw. When it finds space again, blocked producers go on at once.
+     */
+    public DiskCheck checkDisk() {
+        ActiveMQServer active = activeMqServer();
+        FileStoreMonitor monitor = active instanceof ActiveMQServerImpl impl ? impl.getMonitor() : null;
+        if (monitor == null) {
+            return new DiskCheck(false, false, -1, -1, "none");
+        }
+        monitor.tick();
+        var paging = active.getPagingManager();
+        return new DiskCheck(true, paging.isDiskFull(), paging.getDiskUsableSpace(), paging.getDiskTotalSpace(), diskLimit(monitor));
+    }
+
+    /** The limit in words, as the monitor applies it: the free-space floor when the broker started with one. */
+    private String diskLimit(FileStoreMonitor monitor) {
+        return diskLimits.minDiskFreeBytes() != -1 ? "min-disk-free " + monitor.getMinDiskFree() + " bytes"
+                : "max-disk-usage " + Math.round(monitor.getMaxUsage() * 100) + "%";
+    }
+
+    /**
+     * Changes the broker's disk limit while it runs: the percentage of the disk it may use, or, when
+     * it was started with a free-space floor (which then takes priority), that floor in bytes. The
+     * monitor looks again at once.
+     */
+    public void changeDiskLimit(int maxDiskUsagePercent, long minDiskFreeBytes) {
+        new DiskLimits(maxDiskUsagePercent, minDiskFreeBytes, 1); // refuses limits out of range
+        ActiveMQServer active = activeMqServer();
+        FileStoreMonitor monitor = active instanceof ActiveMQServerImpl impl ? impl.getMonitor() : null;
+        if (monitor == null) {
+            throw new IllegalStateException("the broker was started without a disk limit");
+        }
+        active.getConfiguration().setMaxDiskUsage(maxDiskUsagePercent).setMinDiskFree(minDiskFreeBytes);
+        if (diskLimits.minDiskFreeBytes() != -1) {
+            monitor.setMinDiskFree(Math.max(0, minDiskFreeBytes));
+        } else {
+            monitor.setMaxUsage(maxDiskUsagePercent < 0 ? 1.0 : maxDiskUsagePercent / 100d);
+        }
+        monitor.tick();
+    }
+
+    /**
+     * Refuses every message sent to gateway.inbound while {@code why} gives a reason, with that reason
+     * (Core: a JMSException on the send; AMQP: a rejected delivery). Nothing is taken, so the sender
+     * keeps its message and sends it again later.
+     */
+    public void refuseInboundWhile(java.util.function.Supplier<java.util.Optional<String>> why) {
+        activeMqServer().registerBrokerPlugin(new InboundRefusalPlugin(why));
     }
 
     /** Messages waiting on a queue, or -1 when the queue does not exist. */

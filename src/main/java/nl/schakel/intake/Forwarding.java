@@ -7,6 +7,7 @@ import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import java.time.Clock;
 import java.time.OffsetDateTime;
 
 /**
@@ -18,9 +19,16 @@ public final class Forwarding {
     public static final String CLAIM = "schakelClaim";
     private static final String SENT_AT = "schakelSentAt";
     private final Ledger ledger;
+    private final Clock clock;
 
     public Forwarding(Ledger ledger) {
+        this(ledger, Clock.systemUTC());
+    }
+
+    /** The clock is the ledger's: the QUEUED step's time goes on the same timeline as the others. */
+    public Forwarding(Ledger ledger, Clock clock) {
         this.ledger = ledger;
+        this.clock = clock;
     }
 
     public void claim(Exchange exchange) {
@@ -37,7 +45,7 @@ public final class Forwarding {
 
     /** Just before the send: the moment the message goes onto the receiver's queue. */
     public void sending(Exchange exchange) {
-        exchange.setProperty(SENT_AT, OffsetDateTime.now());
+        exchange.setProperty(SENT_AT, OffsetDateTime.now(clock));
     }
 
     public void sent(Exchange exchange) {
@@ -46,7 +54,7 @@ public final class Forwarding {
         String sender = in.getHeader(Headers.SENDER, String.class);
         String receiver = in.getHeader(Headers.RECEIVER, String.class);
         ledger.markQueued(sender, in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TRANSFER_ID, String.class), "inbox." + receiver,
-                exchange.getProperty(SENT_AT, OffsetDateTime.now(), OffsetDateTime.class));
+                exchange.getProperty(SENT_AT, OffsetDateTime.now(clock), OffsetDateTime.class));
         CrashPoints.reach("confirmed");
         // an answer to a transfer: its step goes on the original transfer's timeline too
         String refersTo = in.getHeader(Headers.REFERS_TO, String.class);

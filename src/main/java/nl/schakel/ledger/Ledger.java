@@ -338,7 +338,37 @@ public final class Ledger {
         });
     }
 
-    /** Records a delivery key once; false when it was recorded before. */
+    /** Records a forward jump of the wall clock (see {@link ClockWatch}). */
+    public void recordClockJump(OffsetDateTime before, OffsetDateTime after) {
+        inTransaction(c -> update(c, "INSERT INTO clock_jump (before_at, after_at) VALUES (?, ?)",
+                before.withOffsetSameInstant(ZoneOffset.UTC), after.withOffsetSameInstant(ZoneOffset.UTC)));
+    }
+
+    /** The clock jumps retention still allows for, oldest first. */
+    public List<ClockJump> clockJumps() {
+        return inTransaction(c -> {
+            List<ClockJump> jumps = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT jump_id, before_at, after_at, acknowledged_at FROM clock_jump ORDER BY jump_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jumps.add(new ClockJump(rs.getLong(1), rs.getObject(2, OffsetDateTime.class), rs.getObject(3, OffsetDateTime.class),
+                            rs.getObject(4, OffsetDateTime.class)));
+                }
+            }
+            return jumps;
+        });
+    }
+
+    /** An operator has seen the clock jumps recorded so far: readiness no longer waits for them (retention still allows for them). */
+    public int acknowledgeClockJumps() {
+        return inTransaction(c -> update(c, "UPDATE clock_jump SET acknowledged_at = ? WHERE acknowledged_at IS NULL", now()));
+    }
+
+    /** Forgets a clock jump once everything recorded before it has expired. */
+    void forgetClockJump(long id) {
+        inTransaction(c -> update(c, "DELETE FROM clock_jump WHERE jump_id = ?", id));
+    }
+
     /** Records a delivery; false when it was recorded before. */
     public boolean addDelivery(String key) {
         return inTransaction(c -> {

@@ -21,7 +21,7 @@ public final class LedgerSetup {
     }
 
     /** The ledger on H2 under the data folder, or the database at schakel.ledger.url, migrated when reachable. */
-    public static Ledger open(Settings settings, Path dataDir) {
+    public static Ledger open(Settings settings, Path dataDir, Clock clock) {
         HikariConfig pool = new HikariConfig();
         // WRITE_DELAY=0: a commit reaches the file before it returns, so a killed gateway keeps every record
         pool.setJdbcUrl(settings.optional("schakel.ledger.url").orElse("jdbc:h2:file:" + dataDir.resolve("ledger").resolve("schakel")
@@ -34,7 +34,7 @@ public final class LedgerSetup {
         pool.setValidationTimeout(2000);
         // start even when the database is away: health says DOWN and intake waits for it
         pool.setInitializationFailTimeout(-1);
-        Ledger ledger = new Ledger(new HikariDataSource(pool), Clock.systemUTC());
+        Ledger ledger = new Ledger(new HikariDataSource(pool), clock);
         ledger.check();
         return ledger;
     }

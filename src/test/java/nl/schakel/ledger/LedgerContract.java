@@ -295,14 +295,14 @@ abstract class LedgerContract {
                     + "VALUES ('R-V1', 'file', 'ACCEPTED', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00', '2026-10', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00')");
         }
         Ledger upgraded = new Ledger(older, clock);
-        assertThat(upgraded.migrate()).isEqualTo(2);
+        assertThat(upgraded.migrate()).isEqualTo(3);
         assertThat(upgraded.migrate()).isZero();
         assertThat(upgraded.find("R-V1")).isPresent();
         assertThat(upgraded.claim("30AA00", "M-1", "R-V1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
         try (Connection c = older.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"ledger_schema_history\" WHERE \"success\" = TRUE AND \"type\" = 'SQL'")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getInt(1)).isEqualTo(4);
         }
     }
 }
