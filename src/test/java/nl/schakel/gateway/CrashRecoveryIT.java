@@ -80,10 +80,12 @@ class CrashRecoveryIT {
         try (Stream<Path> kept = Files.walk(dataDir.resolve("quarantine"))) {
             assertThat(kept.filter(Files::isRegularFile)).as("nothing quarantined").isEmpty();
         }
-        // a dossier handled again after the crash was not written out again: the delivery is recorded before the rename
+        // a dossier handled again after the crash was not written out again: the delivery is recorded before the
+        // rename. The embedded H2 ledger writes its commits within half a second, so a kill may lose the record of
+        // the one in flight, which is then written again under the same name (on PostgreSQL: CrashWindowsIT)
         String logs = Files.readString(Path.of("target/crash-run-1.log")) + Files.readString(Path.of("target/crash-run-2.log"));
         int writes = logs.split("Delivered dossier to outbox 30AB00", -1).length - 1;
-        assertThat(writes).isEqualTo(DOSSIERS);
+        assertThat(writes).isBetween(DOSSIERS, DOSSIERS + 1);
         try (Stream<Path> receipts = Files.list(senderOutbox)) {
             assertThat(receipts.map(CrashRecoveryIT::readString)).allSatisfy(r -> assertThat(r).contains("<status>ACCEPTED</status>"));
         }

@@ -1,6 +1,9 @@
 package nl.schakel.gateway;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,9 +31,22 @@ import static org.awaitility.Awaitility.await;
  * takes away whatever was delivered, and a restarted gateway finishes the work. Afterwards the dossier
  * was delivered exactly once, the sender's receipts are ACCEPTED only (never a DUPLICATE for its own
  * first send), and the ledger holds one row for it, picked up (docs/RELIABILITY.md lists the windows).
+ * The ledger is a real PostgreSQL server, whose commits are durable when they return, as production's
+ * must be for this guarantee (the embedded H2 ledger may lose its last half second of commits).
  */
 class CrashWindowsIT {
     private static final String MESSAGE_ID = "ISK30AA-2026-0001";
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        postgres.close();
+    }
     @TempDir
     Path dataDir;
     private PackagedGateway gateway;
@@ -46,7 +62,12 @@ class CrashWindowsIT {
     @ValueSource(strings = {"intake-recorded", "claimed", "forwarded", "confirmed", "receipt-sent",
             "delivery-written", "delivery-recorded", "delivery-renamed"})
     void a_crash_at_each_point_ends_in_one_delivery_accepted_receipts_only_and_one_ledger_row(String point) throws Exception {
-        gateway = new PackagedGateway(dataDir);
+        String database = "window_" + point.replace('-', '_');
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        String ledgerUrl = postgres.getJdbcUrl("postgres", database);
+        gateway = new PackagedGateway(dataDir, "-Dschakel.ledger.url=" + ledgerUrl, "-Dschakel.ledger.user=postgres");
         Process first = gateway.start("window-" + point + "-1.log", "-Dschakel.test.halt-at=" + point);
         gateway.awaitHealthy();
         Path inbox = dataDir.resolve("inbox/30AA00");
@@ -82,7 +103,7 @@ class CrashWindowsIT {
 
         second.destroy();
         assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("graceful stop").isTrue();
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("ledger/schakel"));
+        try (Connection c = DriverManager.getConnection(ledgerUrl, "postgres", "");
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT status FROM transfer WHERE message_id = '" + MESSAGE_ID + "'")) {
             List<String> statuses = new ArrayList<>();

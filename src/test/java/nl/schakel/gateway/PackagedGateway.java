@@ -18,9 +18,12 @@ final class PackagedGateway {
     private final Path dataDir;
     private final int port;
     private final List<Process> started = new ArrayList<>();
+    private final List<String> always;
 
-    PackagedGateway(Path dataDir) throws IOException {
+    /** A gateway on the data folder; {@code always} are -D arguments for every start. */
+    PackagedGateway(Path dataDir, String... always) throws IOException {
         this.dataDir = dataDir;
+        this.always = List.of(always);
         try (ServerSocket socket = new ServerSocket(0)) {
             this.port = socket.getLocalPort();
         }
@@ -36,6 +39,7 @@ final class PackagedGateway {
                 "-Dschakel.broker.port=0",
                 "-Dschakel.file.poll-delay-ms=50",
                 "-Dschakel.file.min-age-ms=200"));
+        command.addAll(always);
         command.addAll(List.of(arguments));
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
