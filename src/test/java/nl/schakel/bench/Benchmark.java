@@ -45,6 +45,8 @@ import java.util.stream.Stream;
  * through a gateway with a 256 MB heap, start-up time, and the validation stages under JMH.
  * Writes target/bench/summary.json and summary.md. Not a test: run it with
  * {@code mvn -q -DskipTests package exec:exec@bench} (add {@code -Dbench.args=--short} for a quick look).
+ * {@code FAIRNESS} runs only the flood scenario ({@link Fairness}); {@code SOAK [duration]} the soak
+ * ({@link Soak}, not part of the full run), which writes target/bench/soak.csv and soak.md instead.
  */
 public final class Benchmark {
     private static final int PRODUCERS = 4;
@@ -70,12 +72,24 @@ public final class Benchmark {
         boolean queueOnly = List.of(args).contains("QUEUE8K") || List.of(args).contains("QUEUE200K");
         // LARGE: only start-up and the 20 MB dossiers
         boolean largeOnly = List.of(args).contains("LARGE");
+        // FAIRNESS: only one school's flood of 10,000 files beside schools sending one a second (part of the full run)
+        boolean fairnessOnly = List.of(args).contains("FAIRNESS");
         // -Dkey=value, -XX: and -Xlog: arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
         GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D") || a.startsWith("-XX:") || a.startsWith("-Xlog:")).toList();
+        if (List.of(args).contains("SOAK")) {
+            // SOAK [duration]: not part of the full run
+            Soak.run(List.of(args));
+            return;
+        }
         warmup = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
         measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
         Path out = Files.createDirectories(Path.of("target/bench"));
         List<Result> results = new ArrayList<>();
+        if (fairnessOnly) {
+            results.addAll(Fairness.run(quick));
+            write(out, results, quick);
+            return;
+        }
         int[] sizes = largeOnly ? new int[0] : List.of(args).contains("QUEUE8K") ? new int[] {8 * 1024}
                 : List.of(args).contains("QUEUE200K") ? new int[] {200 * 1024} : new int[] {8 * 1024, 200 * 1024};
         Map<Integer, Double> ceiling = new LinkedHashMap<>();
@@ -94,6 +108,10 @@ public final class Benchmark {
                 results.add(startup(gateway));
                 channels(gateway, sizes, ceiling, queueOnly, results);
             }
+        }
+        // one school's flood beside others, in a gateway of its own (default heap); not in the quick look
+        if (!queueOnly && !largeOnly && !quick) {
+            results.addAll(Fairness.run(false));
         }
         if (!queueOnly) {
             try (GatewayProcess gateway = GatewayProcess.start("256m")) {
@@ -519,13 +537,21 @@ public final class Benchmark {
         final int brokerPort;
         final long startupMs;
         final String heap;
+        final int managementPort;
 
-        private GatewayProcess(Process process, Path dataDir, int brokerPort, long startupMs, String heap) {
+        private GatewayProcess(Process process, Path dataDir, int brokerPort, long startupMs, String heap, int managementPort) {
             this.process = process;
             this.dataDir = dataDir;
             this.brokerPort = brokerPort;
             this.startupMs = startupMs;
             this.heap = heap;
+            this.managementPort = managementPort;
+        }
+
+        /** The gateway's health document (/observe/health, every check with its details). */
+        String health() throws IOException, InterruptedException {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
         }
 
         String heapNote() {
@@ -533,6 +559,10 @@ public final class Benchmark {
         }
 
         static GatewayProcess start(String heap) throws Exception {
+            return start(heap, "gateway" + (heap == null ? "" : "-" + heap) + ".log");
+        }
+
+        static GatewayProcess start(String heap, String logName) throws Exception {
             Path dataDir = Files.createTempDirectory("schakel-bench-gateway-");
             int management = freePort();
             int broker = freePort();
@@ -545,7 +575,7 @@ public final class Benchmark {
             command.addAll(extraArgs);
             command.addAll(List.of("-jar", Path.of("target/schakel-gateway.jar").toAbsolutePath().toString()));
             Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(Path.of("target/bench/gateway" + (heap == null ? "" : "-" + heap) + ".log").toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(Path.of("target/bench").resolve(logName).toFile()).start();
             HttpClient http = HttpClient.newHttpClient();
             while (true) {
                 try {
@@ -563,7 +593,7 @@ public final class Benchmark {
             }
             long startup = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("%-32s %d ms%n", "gateway startup to ready", startup);
-            return new GatewayProcess(p, dataDir, broker, startup, heap);
+            return new GatewayProcess(p, dataDir, broker, startup, heap, management);
         }
 
         double rssMb() {

@@ -7,19 +7,33 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 
-/** Benchmark dossiers of a given size: the isk-to-vo example with a text attachment that pads it. */
+/** Benchmark dossiers of a given size: an example dossier with a text attachment that pads it. */
 final class Payloads {
     private final String template;
+    private final String exampleId;
 
+    /** The isk-to-vo example (30AA00 to 30AB00) with its codes replaced: for a pair of the same kinds (ISK to VO). */
     Payloads(String sender, String receiver) throws IOException {
         String example = Files.readString(Path.of("schemas/examples/isk-to-vo.xml"));
-        String base = example.replace("30AA00", "#S#").replace("30AB00", "#R#").replace("#S#", sender).replace("#R#", receiver);
-        this.template = base;
+        this.template = example.replace("30AA00", "#S#").replace("30AB00", "#R#").replace("#S#", sender).replace("#R#", receiver);
+        this.exampleId = "ISK30AA-2026-0001";
+    }
+
+    private Payloads(String template, String exampleId, boolean asIs) {
+        this.template = template;
+        this.exampleId = exampleId;
+    }
+
+    /** An example from schemas/examples/ as it is (its own sender and receiver), e.g. nt2-to-po.xml for 32AA00 to 32AB00. */
+    static Payloads example(String file) throws IOException {
+        String text = Files.readString(Path.of("schemas/examples").resolve(file));
+        int from = text.indexOf("<messageId>") + "<messageId>".length();
+        return new Payloads(text, text.substring(from, text.indexOf('<', from)), true);
     }
 
     /** A dossier of about {@code size} bytes with message id {@code id}. */
     byte[] dossier(String id, int size) {
-        String text = template.replace("ISK30AA-2026-0001", id);
+        String text = template.replace(exampleId, id);
         int room = size - text.length() - 200;
         if (room <= 0) {
             return text.getBytes(StandardCharsets.UTF_8);
