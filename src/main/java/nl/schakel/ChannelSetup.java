@@ -61,7 +61,7 @@ final class ChannelSetup {
         registry.bind("outbox", new Outbox(ledger, folders));
         registry.bind("deadLetters", new DeadLetters(ledger));
         // retention that a jump of the wall clock cannot make forget message ids early
-        registry.bind("retention", RetentionWiring.retention(context, context.getPropertiesComponent(), ledger, folders.root(), clocks));
+        registry.bind("retention", RetentionWiring.retention(context, settings, ledger, folders.root(), clocks));
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

@@ -15,7 +15,6 @@ import nl.schakel.validation.MessageValidator;
 import nl.schakel.validation.Spool;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ExtendedStartupListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,22 +106,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("ledger", ledger);
         // the channels
         ChannelSetup.bind(context, settings, folders, directory, ledger, validator, finished(formatsLoading), maxBytes, clocks);
-        // intake and delivery pause while the data folder's or the broker's disk is nearly full
-        DiskWiring.install(context, context.getPropertiesComponent(), dataDir);
 
-        context.addStartupListener(new ExtendedStartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
-                // routes are added once the context has fully started
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
-                guard.start(ctx, settings.number("schakel.ledger.check-interval-ms"));
-                ChannelSetup.addFileRoutes(ctx, directory);
-                announce(settings, directory, dataDir);
-            }
+        AfterStart.run(context, ctx -> {
+            guard.start(ctx, settings.number("schakel.ledger.check-interval-ms"));
+            ChannelSetup.addFileRoutes(ctx, directory);
+            announce(settings, directory, dataDir);
         });
+        // intake and delivery pause while the data folder's or the broker's disk is nearly full (its guard
+        // starts after the routes above are added)
+        DiskWiring.install(context, settings, dataDir);
     }
 
     /** Where the schools connect and drop files: the first thing a newcomer reads. */

@@ -21,6 +21,10 @@ import java.util.function.Predicate;
  * context, shared by the guards ({@link #of}).
  */
 public final class RoutePauses {
+    /** The routes that do the work and write to the ledger and the data folder: intake, delivery, dead letters. */
+    public static final java.util.function.Predicate<String> WORK_ROUTES = id -> id.startsWith("intake-file-") || id.equals("intake-queue")
+            || id.startsWith("delivery-file-") || id.equals("dead-letters");
+
     private static final Logger LOG = LoggerFactory.getLogger(RoutePauses.class);
     private static final String BEAN = "schakelRoutePauses";
 

@@ -135,7 +135,7 @@ public final class BrokerSetup {
                 listener, settings.integer("schakel.broker.max-delivery-attempts"), settings.number("schakel.broker.redelivery-delay-ms"));
         broker.journalBufferTimeoutMicros(settings.integer("schakel.broker.journal-buffer-timeout-us"));
         // Artemis' own disk monitoring of the broker folder: schakel.broker.max-disk-usage, min-disk-free
-        broker.diskLimits(DiskWiring.brokerLimits(context.getPropertiesComponent()));
+        broker.diskLimits(DiskWiring.brokerLimits(settings));
         broker.limits(new EmbeddedBroker.Limits(settings.number("schakel.broker.address-max-bytes"),
                 settings.number("schakel.broker.address-max-messages"),
                 settings.number("schakel.broker.global-max-bytes"),

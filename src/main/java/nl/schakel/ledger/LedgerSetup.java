@@ -62,7 +62,6 @@ public final class LedgerSetup {
 
     /** The guard over every route that writes to the ledger: intake, delivery and dead letters. */
     public static LedgerGuard guard(Ledger ledger) {
-        return new LedgerGuard(ledger, id -> id.startsWith("intake-file-") || id.equals("intake-queue")
-                || id.startsWith("delivery-file-") || id.equals("dead-letters"));
+        return new LedgerGuard(ledger, nl.schakel.RoutePauses.WORK_ROUTES);
     }
 }
