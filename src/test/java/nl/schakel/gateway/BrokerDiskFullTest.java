@@ -49,11 +49,6 @@ class BrokerDiskFullTest extends GatewayTestSupport {
         }
     }
 
-    private boolean paused(String routeId) {
-        ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
-        return status != null && status != ServiceStatus.Started;
-    }
-
     @Test
     void intake_waits_while_the_brokers_disk_is_over_its_limit_and_everything_is_delivered_when_it_is_raised() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> paused("intake-file-30AA00") && paused("intake-queue"));

@@ -2,7 +2,6 @@ package nl.schakel.gateway;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +39,6 @@ class DataFolderDiskFullTest extends GatewayTestSupport {
         if (school != null) {
             school.close();
         }
-    }
-
-    private boolean paused(String routeId) {
-        ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
-        return status != null && status != ServiceStatus.Started;
     }
 
     @Test

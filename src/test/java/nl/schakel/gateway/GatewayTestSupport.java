@@ -87,6 +87,12 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** Whether a route exists and does not run (stopped or suspended by a guard). */
+    protected boolean paused(String routeId) {
+        org.apache.camel.ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
+        return status != null && status != org.apache.camel.ServiceStatus.Started;
+    }
+
     protected EmbeddedBroker broker() {
         return context.getRegistry().lookupByNameAndType("broker", EmbeddedBroker.class);
     }
