@@ -9,34 +9,12 @@ usage: reply_to_client.py HOST PORT DOSSIER.xml MESSAGE_ID
 import sys
 
 from proton import Message
-from proton.utils import BlockingConnection
+
+# the school system beside this script: its connection and receiving
+from school_system import connect, expect, receive_message as receive
 
 DOCUMENTED = {"schakelType", "schakelMessageId", "schakelRefersTo", "schakelSender", "schakelFormat",
               "schakelReceiptId", "schakelTransferId", "schakelValidatedUser", "JMSXDeliveryCount", "_AMQ_DUPL_ID"}
-
-
-def connect(host, port, code):
-    return BlockingConnection("amqp://%s:%s" % (host, port), user=code, password="demo-" + code,
-                              allowed_mechs="PLAIN", allow_insecure_mechs=True, timeout=30)
-
-
-def receive(connection, code):
-    receiver = connection.create_receiver("inbox." + code)
-    message = receiver.receive(timeout=30)
-    receiver.accept()
-    receiver.close()
-    body = message.body
-    if isinstance(body, memoryview):
-        body = body.tobytes()
-    if isinstance(body, bytes):
-        body = body.decode("utf-8")
-    return message, body
-
-
-def expect(condition, what):
-    if not condition:
-        raise AssertionError(what)
-    print("OK", what)
 
 
 def clean(message):

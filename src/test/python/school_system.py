@@ -26,7 +26,8 @@ def send(connection, body):
     sender.close()
 
 
-def receive(connection, code):
+def receive_message(connection, code):
+    """The next message on the institution's inbox, accepted, and its body as text."""
     receiver = connection.create_receiver("inbox." + code)
     message = receiver.receive(timeout=30)
     receiver.accept()
@@ -36,6 +37,11 @@ def receive(connection, code):
         body = body.tobytes()
     if isinstance(body, bytes):
         body = body.decode("utf-8")
+    return message, body
+
+
+def receive(connection, code):
+    message, body = receive_message(connection, code)
     return message.properties or {}, body
 
 
