@@ -112,6 +112,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             ChannelSetup.addFileRoutes(ctx, directory);
             announce(settings, directory, dataDir);
         });
+        // the operator console on its own port, and what operators suspended earlier
+        ConsoleWiring.install(context, settings, directory, ledger, folders, clocks, () -> locate(context, directoryLocation));
         // intake and delivery pause while the data folder's or the broker's disk is nearly full (its guard
         // starts after the routes above are added)
         DiskWiring.install(context, settings, dataDir);

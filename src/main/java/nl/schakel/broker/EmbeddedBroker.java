@@ -294,6 +294,14 @@ public final class EmbeddedBroker implements Service {
      * keeps its message and sends it again later.
      */
     public void refuseInboundWhile(java.util.function.Supplier<java.util.Optional<String>> why) {
+        activeMqServer().registerBrokerPlugin(new InboundRefusalPlugin(user -> why.get()));
+    }
+
+    /**
+     * Refuses the messages of one sender (by its login) to gateway.inbound while {@code why} gives a
+     * reason for it: an operator suspended that institution's intake.
+     */
+    public void refuseInboundFrom(java.util.function.Function<String, java.util.Optional<String>> why) {
         activeMqServer().registerBrokerPlugin(new InboundRefusalPlugin(why));
     }
 

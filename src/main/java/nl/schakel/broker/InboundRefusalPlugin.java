@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Refuses, at the send, every message to gateway.inbound while the gateway cannot take work (its
@@ -21,10 +21,11 @@ import java.util.function.Supplier;
  */
 final class InboundRefusalPlugin implements ActiveMQServerMessagePlugin {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRefusalPlugin.class);
-    private final Supplier<Optional<String>> why;
+    /** Why a message of this sender (the broker-validated login) is refused now, if it is. */
+    private final Function<String, Optional<String>> why;
     private final AtomicLong refused = new AtomicLong();
 
-    InboundRefusalPlugin(Supplier<Optional<String>> why) {
+    InboundRefusalPlugin(Function<String, Optional<String>> why) {
         this.why = why;
     }
 
@@ -34,7 +35,7 @@ final class InboundRefusalPlugin implements ActiveMQServerMessagePlugin {
         if (!EmbeddedBroker.INBOUND.equals(message.getAddress())) {
             return;
         }
-        Optional<String> reason = why.get();
+        Optional<String> reason = why.apply(session.getValidatedUser());
         if (reason.isEmpty() && refused.get() != 0) {
             refused.set(0);
         }

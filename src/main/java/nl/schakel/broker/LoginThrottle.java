@@ -32,7 +32,7 @@ public final class LoginThrottle {
     }
 
     /** What became of a failed login. */
-    enum Outcome { COUNTED, LOCKED_NOW }
+    public enum Outcome { COUNTED, LOCKED_NOW }
 
     private static final int MAX_TRACKED = 10_000;
     private final Settings settings;
@@ -57,7 +57,7 @@ public final class LoginThrottle {
     }
 
     /** Whether a login of {@code account} (null: not an account) from {@code source} may be checked now. */
-    boolean allowed(String account, String source) {
+    public boolean allowed(String account, String source) {
         long now = nanoTime.getAsLong();
         return !locked(userKey(account, source), now) && !locked(sourceKey(source), now);
     }
@@ -73,7 +73,7 @@ public final class LoginThrottle {
     }
 
     /** Counts a failed login; says whether it has just locked the user or the address out. */
-    Outcome failed(String account, String source) {
+    public Outcome failed(String account, String source) {
         long now = nanoTime.getAsLong();
         if (failures.size() > MAX_TRACKED) {
             forgetExpired(now);
@@ -84,7 +84,7 @@ public final class LoginThrottle {
     }
 
     /** A login that succeeded clears its user's failures from that address (not the address's own count). */
-    void succeeded(String account, String source) {
+    public void succeeded(String account, String source) {
         failures.remove(userKey(account, source));
     }
 

@@ -28,12 +28,30 @@ import java.util.regex.Pattern;
 public final class Directory {
     private static final Pattern CODE = Pattern.compile("[0-9]{2}[A-Z]{2}[0-9]{2}");
 
-    private final Map<String, Institution> institutions;
-    private final Set<String> agreedPairs;
+    /** An agreement that lets two institutions of different regions exchange. */
+    public record Agreement(String name, List<String> between) {
+    }
 
-    private Directory(Map<String, Institution> institutions, Set<String> agreedPairs) {
-        this.institutions = Collections.unmodifiableMap(institutions);
-        this.agreedPairs = Collections.unmodifiableSet(agreedPairs);
+    /** What the file said; replaced as a whole on a reload, so a reader sees the old or the new, never a mix. */
+    private record Content(Map<String, Institution> institutions, Set<String> agreedPairs, List<Agreement> agreements) {
+    }
+
+    private volatile Content content;
+
+    private Directory(Map<String, Institution> institutions, Set<String> agreedPairs, List<Agreement> agreements) {
+        this.content = new Content(Collections.unmodifiableMap(institutions), Collections.unmodifiableSet(agreedPairs), List.copyOf(agreements));
+    }
+
+    /**
+     * Takes over a newer directory's content (a reload the operator asked for, after it was
+     * checked): every part of the gateway holding this directory sees the new one from now on.
+     */
+    public void replaceWith(Directory newer) {
+        this.content = newer.content;
+    }
+
+    public List<Agreement> agreements() {
+        return content.agreements();
     }
 
     /** Reads a directory YAML file; fails with a message naming the entry that is wrong. */
@@ -59,6 +77,7 @@ public final class Directory {
             }
         }
         Set<String> pairs = new HashSet<>();
+        List<Agreement> agreements = new ArrayList<>();
         for (AgreementEntry a : file.agreements) {
             if (a.between == null || a.between.size() != 2) {
                 throw new IllegalArgumentException(source + ": an agreement lists exactly two institutions under 'between'");
@@ -69,31 +88,33 @@ public final class Directory {
                 }
             }
             pairs.add(pairKey(a.between.get(0), a.between.get(1)));
+            agreements.add(new Agreement(a.name, List.copyOf(a.between)));
         }
-        return new Directory(byCode, pairs);
+        return new Directory(byCode, pairs, agreements);
     }
 
     public Optional<Institution> find(String code) {
-        return Optional.ofNullable(code == null ? null : institutions.get(code));
+        return Optional.ofNullable(code == null ? null : content.institutions().get(code));
     }
 
     /** Whether an agreement (same region, or a listed cross-region pair) allows the two to exchange. */
     public boolean mayExchange(String a, String b) {
-        Institution x = institutions.get(a);
-        Institution y = institutions.get(b);
+        Content now = content;
+        Institution x = now.institutions().get(a);
+        Institution y = now.institutions().get(b);
         if (x == null || y == null) {
             return false;
         }
-        return x.region().equals(y.region()) || agreedPairs.contains(pairKey(a, b));
+        return x.region().equals(y.region()) || now.agreedPairs().contains(pairKey(a, b));
     }
 
     public List<Institution> all() {
-        return List.copyOf(institutions.values());
+        return List.copyOf(content.institutions().values());
     }
 
     public List<Institution> withChannel(Institution.Channel channel) {
         List<Institution> result = new ArrayList<>();
-        for (Institution i : institutions.values()) {
+        for (Institution i : content.institutions().values()) {
             if (i.channel() == channel) {
                 result.add(i);
             }

@@ -71,12 +71,33 @@ public final class Receipts {
         LOG.warn("Receipt {} FAILED (delivery) for message {} to {}", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
     }
 
+    /**
+     * An operator discarded failed work of this sender (a dead letter, a quarantined message): the
+     * receipt says so, with the reason from the console's fixed list (header schakelDiscardReason).
+     */
+    public void discarded(Exchange exchange) throws JAXBException {
+        Message in = exchange.getIn();
+        String recipient = in.getHeader(Headers.CHANNEL_OWNER, String.class);
+        nl.schakel.console.DiscardReason reason = nl.schakel.console.DiscardReason.valueOf(in.getHeader("schakelDiscardReason", String.class));
+        String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
+        Receipt receipt = gatewayReceipt(ReceiptStatus.DISCARDED, "D-" + java.util.UUID.randomUUID(), recipient,
+                messageId == null || messageId.isEmpty() ? null : messageId, null, "GATEWAY-DISCARDED-" + reason.name().replace('_', '-'),
+                "The operator discarded this message; it will not be delivered. " + reason.label());
+        send(in, receipt, recipient);
+        LOG.info("Receipt {} DISCARDED for message {} to {}", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
+    }
+
     /** A FAILED receipt: the gateway's own failure, one error of stage GATEWAY. */
     private static Receipt failedReceipt(String receiptId, String recipient, String refersTo, String documentType, String code, String message) {
+        return gatewayReceipt(ReceiptStatus.FAILED, receiptId, recipient, refersTo, documentType, code, message);
+    }
+
+    private static Receipt gatewayReceipt(ReceiptStatus status, String receiptId, String recipient, String refersTo, String documentType,
+                                          String code, String message) {
         Receipt receipt = new Receipt();
         receipt.setReceiptId(receiptId);
         receipt.setCreated(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
-        receipt.setStatus(ReceiptStatus.FAILED);
+        receipt.setStatus(status);
         receipt.setRecipient(recipient);
         receipt.setRefersTo(refersTo);
         receipt.setDocumentType(documentType);

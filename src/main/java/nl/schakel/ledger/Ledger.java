@@ -261,11 +261,13 @@ public final class Ledger {
     public List<TransferEvent> timeline(String transferId) {
         return inTransaction(c -> {
             List<TransferEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT status, at, detail FROM transfer_event WHERE transfer_id = ? ORDER BY at, event_id")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT status, at, detail, actor FROM transfer_event WHERE transfer_id = ? ORDER BY at, event_id")) {
                 ps.setString(1, transferId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        events.add(new TransferEvent(Status.valueOf(rs.getString(1)), rs.getObject(2, OffsetDateTime.class), rs.getString(3)));
+                        events.add(new TransferEvent(Status.valueOf(rs.getString(1)), rs.getObject(2, OffsetDateTime.class), rs.getString(3),
+                                rs.getString(4)));
                     }
                 }
             }
@@ -282,6 +284,7 @@ public final class Ledger {
         filter(where, args, "status = ?", q.status() == null ? null : q.status().name());
         filter(where, args, "sender = ?", q.sender());
         filter(where, args, "receiver = ?", q.receiver());
+        filter(where, args, "document_type = ?", q.documentType());
         filter(where, args, "received_at >= ?", q.from());
         filter(where, args, "received_at < ?", q.until());
         long total = inTransaction(c -> {
@@ -298,6 +301,99 @@ public final class Ledger {
         pageArgs.add((long) page * size);
         List<Transfer> items = query("SELECT * FROM transfer" + where + " ORDER BY received_at DESC, transfer_id LIMIT ? OFFSET ?", pageArgs);
         return new Page<>(items, page, size, total);
+    }
+
+    /**
+     * A step an operator took in a transfer's timeline (RETRIED, DISCARDED), with the operator's
+     * account name; false when the ledger has no such transfer (purged by retention, say).
+     */
+    public boolean recordByOperator(String transferId, Status status, String detail, String operator) {
+        return inTransaction(c -> {
+            Status current;
+            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM transfer WHERE transfer_id = ? FOR UPDATE")) {
+                ps.setString(1, transferId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    current = Status.valueOf(rs.getString(1));
+                }
+            }
+            step(c, transferId, current, status, detail, now(), operator);
+            return true;
+        });
+    }
+
+    /** Records what an operator did (retry, discard, suspend, resume, reload) and to what. */
+    public void recordAction(String operator, String action, String target, String reason) {
+        inTransaction(c -> update(c, "INSERT INTO operator_action (at, operator, action, target, reason) VALUES (?,?,?,?,?)",
+                now(), operator, action, target, reason));
+    }
+
+    /** Operators' actions, newest first. */
+    public Page<OperatorAction> actions(int page, int size) {
+        if (page < 0 || size < 1 || size > 1000) {
+            throw new IllegalArgumentException("page from 0, size 1 to 1000");
+        }
+        return inTransaction(c -> {
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM operator_action"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            List<OperatorAction> items = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT at, operator, action, target, reason FROM operator_action ORDER BY at DESC, action_id DESC LIMIT ? OFFSET ?")) {
+                ps.setInt(1, size);
+                ps.setLong(2, (long) page * size);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(new OperatorAction(rs.getObject(1, OffsetDateTime.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5)));
+                    }
+                }
+            }
+            return new Page<>(items, page, size, total);
+        });
+    }
+
+    /** Marks a target (a route id, an institution's intake) suspended by an operator, or no longer. */
+    public void setSuspended(String target, String operator, boolean suspended) {
+        inTransaction(c -> {
+            update(c, "DELETE FROM suspension WHERE target = ?", target);
+            if (suspended) {
+                update(c, "INSERT INTO suspension (target, operator, suspended_at) VALUES (?,?,?)", target, operator, now());
+            }
+            return null;
+        });
+    }
+
+    /** What operators have suspended and not resumed. */
+    public java.util.Set<String> suspended() {
+        return inTransaction(c -> {
+            java.util.Set<String> targets = new java.util.TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT target FROM suspension"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    targets.add(rs.getString(1));
+                }
+            }
+            return targets;
+        });
+    }
+
+    /** Per receiver, when the oldest transfer still waiting for it (QUEUED, not yet picked up) was received. */
+    public java.util.Map<String, OffsetDateTime> oldestWaiting() {
+        return inTransaction(c -> {
+            java.util.Map<String, OffsetDateTime> oldest = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT receiver, MIN(received_at) FROM transfer WHERE status = 'QUEUED' AND receiver IS NOT NULL GROUP BY receiver");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    oldest.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class));
+                }
+            }
+            return oldest;
+        });
     }
 
     /** Anonymous counts per month, region and kind on both sides, and outcome; cells under 5 shown as "<5". */
@@ -421,14 +517,26 @@ public final class Ledger {
                 current = Status.valueOf(rs.getString(1));
             }
         }
-        if (status.isAtOrAfter(current)) {
+        step(c, transferId, current, status, detail, at, null);
+    }
+
+    private void step(Connection c, String transferId, Status current, Status status, String detail, OffsetDateTime at, String actor)
+            throws SQLException {
+        // a retry puts a FAILED transfer back into the flow; a discarded one stays discarded
+        boolean retried = status == Status.RETRIED && current == Status.FAILED;
+        if (current != Status.DISCARDED && (status.isAtOrAfter(current) || retried)) {
             update(c, "UPDATE transfer SET status = ?, updated_at = ? WHERE transfer_id = ?", status.name(), now(), transferId);
         }
-        event(c, transferId, status, detail, at);
+        event(c, transferId, status, detail, at, actor);
     }
 
     private static void event(Connection c, String transferId, Status status, String detail, OffsetDateTime at) throws SQLException {
-        update(c, "INSERT INTO transfer_event (transfer_id, status, at, detail) VALUES (?,?,?,?)", transferId, status.name(), at, detail);
+        event(c, transferId, status, detail, at, null);
+    }
+
+    private static void event(Connection c, String transferId, Status status, String detail, OffsetDateTime at, String actor) throws SQLException {
+        update(c, "INSERT INTO transfer_event (transfer_id, status, at, detail, actor) VALUES (?,?,?,?,?)", transferId, status.name(), at,
+                detail, actor);
     }
 
     private List<Transfer> query(String sql, List<Object> args) {

@@ -3,25 +3,29 @@ package nl.schakel.ledger;
 import java.time.OffsetDateTime;
 
 /** Filters for listing transfers; a null field does not filter. */
-public record TransferQuery(Status status, String sender, String receiver, OffsetDateTime from, OffsetDateTime until) {
+public record TransferQuery(Status status, String sender, String receiver, String documentType, OffsetDateTime from, OffsetDateTime until) {
 
     public static TransferQuery all() {
-        return new TransferQuery(null, null, null, null, null);
+        return new TransferQuery(null, null, null, null, null, null);
     }
 
     public TransferQuery withStatus(Status s) {
-        return new TransferQuery(s, sender, receiver, from, until);
+        return new TransferQuery(s, sender, receiver, documentType, from, until);
     }
 
     public TransferQuery withSender(String code) {
-        return new TransferQuery(status, code, receiver, from, until);
+        return new TransferQuery(status, code, receiver, documentType, from, until);
     }
 
     public TransferQuery withReceiver(String code) {
-        return new TransferQuery(status, sender, code, from, until);
+        return new TransferQuery(status, sender, code, documentType, from, until);
+    }
+
+    public TransferQuery withDocumentType(String type) {
+        return new TransferQuery(status, sender, receiver, type, from, until);
     }
 
     public TransferQuery between(OffsetDateTime start, OffsetDateTime end) {
-        return new TransferQuery(status, sender, receiver, start, end);
+        return new TransferQuery(status, sender, receiver, documentType, start, end);
     }
 }

@@ -50,6 +50,8 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         overrides.put("schakel.broker.in-vm-id", String.valueOf(IN_VM_IDS.incrementAndGet()));
         overrides.put("camel.management.port", String.valueOf(managementPort));
         overrides.put("schakel.broker.port", String.valueOf(brokerPort));
+        // the console on a free port (consolePort() says which)
+        overrides.put("schakel.console.port", "0");
         overrides.put("schakel.file.poll-delay-ms", "100");
         overrides.put("schakel.file.min-age-ms", "300");
         overrides.putAll(extraProperties());
@@ -91,6 +93,11 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
     protected boolean paused(String routeId) {
         org.apache.camel.ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
         return status != null && status != org.apache.camel.ServiceStatus.Started;
+    }
+
+    /** The port the console listens on. */
+    protected int consolePort() {
+        return context.getRegistry().lookupByNameAndType("consolePort", Integer.class);
     }
 
     protected EmbeddedBroker broker() {

@@ -37,6 +37,7 @@ final class PackagedGateway {
                 "-Dschakel.data-dir=" + dataDir,
                 "-Dcamel.management.port=" + port,
                 "-Dschakel.broker.port=0",
+                "-Dschakel.console.port=0",
                 "-Dschakel.file.poll-delay-ms=50",
                 "-Dschakel.file.min-age-ms=200"));
         command.addAll(always);
