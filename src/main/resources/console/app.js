@@ -164,7 +164,7 @@
   function flash(kind, message, items = [], extra = null) {
     const box = $('flash');
     const list = items && items.length ? el('ul', {}, items.map((item) => el('li', { text: item }))) : null;
-    box.replaceChildren(el('span', { class: 'flash-message' }, message), extra, list);
+    box.replaceChildren(...[el('span', { class: 'flash-message' }, message), extra, list].filter(Boolean));
     box.className = `flash ${kind === 'ok' ? 'ok' : 'error'}`;
     box.setAttribute('role', kind === 'ok' ? 'status' : 'alert');
     box.hidden = false;
