@@ -86,7 +86,14 @@ public final class ConsoleServer {
                 .setSessionTimeout(options.sessionTimeoutMs()));
         router.route("/console/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
         router.get("/").handler(ctx -> redirect(ctx, "/console/"));
-        router.get("/console").handler(ctx -> redirect(ctx, "/console/"));
+        // Vert.x matches /console and /console/ alike: the page's relative links want the slash
+        router.get("/console/").blockingHandler(ctx -> {
+            if (!ctx.request().path().endsWith("/")) {
+                redirect(ctx, "/console/");
+                return;
+            }
+            ctx.next();
+        }, false);
         router.get("/console/").blockingHandler(ctx -> asset(ctx, "console/index.html", "text/html; charset=utf-8"), false);
         router.get("/console/assets/:name").blockingHandler(ctx -> {
             String[] asset = ASSETS.get(ctx.pathParam("name"));

@@ -129,11 +129,12 @@ public final class FailedWork {
         if (!matcher.matches() || !deadLetterQueues().contains(matcher.group(1))) {
             throw new ActionRefused(ActionRefused.Kind.NOT_FOUND, "no dead letter " + id);
         }
-        Map<String, Object>[] found = control(matcher.group(1)).listMessages("AMQMessageID = " + matcher.group(2));
-        if (found.length == 0) {
-            throw new ActionRefused(ActionRefused.Kind.NOT_FOUND, "no dead letter " + id);
+        for (Map<String, Object> m : control(matcher.group(1)).listMessages(null)) {
+            if (matcher.group(2).equals(String.valueOf(m.get("messageID")))) {
+                return deadLetter(matcher.group(1), m);
+            }
         }
-        return deadLetter(matcher.group(1), found[0]);
+        throw new ActionRefused(ActionRefused.Kind.NOT_FOUND, "no dead letter " + id);
     }
 
     /** Puts a dead letter back on the queue it came from: delivered again, or (from gateway.inbound) taken in and validated again. */

@@ -71,7 +71,7 @@ class ConsoleApiTest extends GatewayTestSupport {
         assertThat(figure.get("fromRegion").asText()).isEqualTo("Nijmegen");
         ConsoleClient.Answer csv = coordinator.get("/console/api/flows.csv");
         assertThat(csv.status()).isEqualTo(200);
-        assertThat(csv.body()).startsWith("month,from_region,from_kind,to_region,to_kind,outcome,count").contains(",Nijmegen,isk,Nijmegen,vo,ACCEPTED,<5");
+        assertThat(csv.body()).startsWith("month,from_region,from_kind,to_region,to_kind,outcome,count").contains(",Nijmegen,ISK,Nijmegen,VO,ACCEPTED,<5");
 
         for (String path : List.of("/console/api/overview", "/console/api/transfers", "/console/api/failed", "/console/api/directory",
                 "/console/api/actions")) {

@@ -58,6 +58,13 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
     }
 
+    /** JMX as in production: the console's route statistics come from it. */
+    @Override
+    public void configureTest(org.apache.camel.test.junit5.TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        configuration.withEnableJMX();
+    }
+
     /** Further property overrides for a test class. */
     protected Properties extraProperties() {
         return new Properties();
