@@ -7,6 +7,7 @@ import nl.schakel.console.ConsoleApi;
 import nl.schakel.console.ConsoleServer;
 import nl.schakel.console.DirectoryReload;
 import nl.schakel.console.FailedWork;
+import nl.schakel.console.JolokiaAccess;
 import nl.schakel.console.Overview;
 import nl.schakel.console.Suspensions;
 import nl.schakel.directory.Directory;
@@ -71,7 +72,12 @@ final class ConsoleWiring {
                 settings.optional("schakel.console.tls.keystore-password").orElse(null), settings.number("schakel.console.session-timeout-ms")),
                 accounts, new ConsoleApi(ledger, directory, overview, failedWork, suspensions, reload, clocks.wall()));
         context.getRegistry().bind("consoleAccounts", accounts);
-        AfterStart.run(context, ctx -> ctx.getRegistry().bind("consolePort", Integer.class, server.start()));
+        AfterStart.run(context, ctx -> {
+            ctx.getRegistry().bind("consolePort", Integer.class, server.start());
+            if (settings.flag("schakel.console.jolokia")) {
+                new JolokiaAccess(accounts).mount(ctx);
+            }
+        });
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
