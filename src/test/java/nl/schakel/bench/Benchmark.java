@@ -85,6 +85,12 @@ public final class Benchmark {
         measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
         Path out = Files.createDirectories(Path.of("target/bench"));
         List<Result> results = new ArrayList<>();
+        if (List.of(args).contains("CONSOLE")) {
+            // CONSOLE: the operator console with 10,000 transfers in the ledger (not in the full run)
+            results.addAll(ConsoleLoad.run());
+            write(out, results, quick);
+            return;
+        }
         if (fairnessOnly) {
             results.addAll(Fairness.run(quick));
             write(out, results, quick);
