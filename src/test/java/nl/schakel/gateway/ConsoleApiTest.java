@@ -254,6 +254,25 @@ class ConsoleApiTest extends GatewayTestSupport {
     }
 
     @Test
+    void what_an_operator_suspended_is_suspended_again_after_a_restart() throws Exception {
+        ConsoleClient operator = operator();
+        assertThat(operator.post("/console/api/institutions/30AA00/suspend").status()).isEqualTo(200);
+        assertThat(operator.post("/console/api/routes/delivery-file-32AB00/suspend").status()).isEqualTo(200);
+        // a fresh start: nothing held in memory, the ledger remembers
+        nl.schakel.RoutePauses pauses = nl.schakel.RoutePauses.of(context);
+        pauses.set(context, "institution:30AA00", id -> id.equals("intake-file-30AA00"), null);
+        pauses.set(context, "route:delivery-file-32AB00", id -> id.equals("delivery-file-32AB00"), null);
+        await().until(() -> !paused("intake-file-30AA00") && !paused("delivery-file-32AB00"));
+        nl.schakel.console.Suspensions restarted = new nl.schakel.console.Suspensions(context, ledger(),
+                context.getRegistry().lookupByNameAndType("directory", nl.schakel.directory.Directory.class), null);
+        restarted.restore();
+        await().until(() -> paused("intake-file-30AA00") && paused("delivery-file-32AB00"));
+        assertThat(restarted.isIntakeSuspended("30AA00")).isTrue();
+        assertThat(restarted.isRouteSuspended("delivery-file-32AB00")).isTrue();
+        assertThat(paused("intake-file-32AA00")).isFalse();
+    }
+
+    @Test
     void a_route_suspended_by_the_operator_stays_so_until_resumed_and_shows_in_the_overview() throws Exception {
         ConsoleClient operator = operator();
         assertThat(operator.post("/console/api/routes/delivery-file-30AB00/suspend").status()).isEqualTo(200);
