@@ -254,6 +254,22 @@ class ConsoleApiTest extends GatewayTestSupport {
     }
 
     @Test
+    void a_queue_institution_whose_intake_is_suspended_has_its_sends_refused_with_the_reason_until_resumed() throws Exception {
+        ConsoleClient operator = operator();
+        assertThat(operator.post("/console/api/institutions/31AA00/suspend").status()).isEqualTo(200);
+        try (School school = School.connect(brokerPort, "31AA00")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> school.send(school.bytes(QueueChannelTest.utrechtDossier("SUSP-Q-1"))))
+                    .isInstanceOf(jakarta.jms.JMSException.class).hasMessageContaining("the operator suspended the intake of 31AA00");
+            assertThat(broker().messagesAdded("gateway.inbound")).isZero();
+            assertThat(operator.post("/console/api/institutions/31AA00/resume").status()).isEqualTo(200);
+            school.send(school.bytes(QueueChannelTest.utrechtDossier("SUSP-Q-1")));
+            jakarta.jms.Message receipt = school.receive(30_000);
+            assertThat(receipt).isNotNull();
+            assertThat(School.body(receipt)).contains("<status>ACCEPTED</status>");
+        }
+    }
+
+    @Test
     void what_an_operator_suspended_is_suspended_again_after_a_restart() throws Exception {
         ConsoleClient operator = operator();
         assertThat(operator.post("/console/api/institutions/30AA00/suspend").status()).isEqualTo(200);
