@@ -383,6 +383,7 @@
       td(i.code, 'mono'),
       td(i.name),
       td(i.channel),
+      numTd(i.inboxFiles),
       numTd(i.waitingMessages),
       td(waitingNode(i)),
       td(intakeState(i)),
