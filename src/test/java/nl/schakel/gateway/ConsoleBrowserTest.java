@@ -19,11 +19,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.YearMonth;
 import java.util.List;
@@ -95,6 +94,11 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         waitFor().until(d -> !rows("overview-routes-table").isEmpty());
         assertThat(text(By.id("health-status"))).isEqualTo("UP");
         assertThat(text(By.id("count-dead-letters"))).isEqualTo("0");
+        // a route that has not run yet has no mean time (JMX says -1)
+        By idleRoute = By.cssSelector("#overview-routes-table tbody tr[data-id='delivery-file-30AC00']");
+        assertThat(cell(idleRoute, "Total")).isEqualTo("0");
+        assertThat(cell(idleRoute, "Mean")).isEqualTo("–");
+        assertThat(text(By.id("overview-routes-table"))).doesNotContain("-1 ms");
         screenshot("console-overview.png");
 
         show("transfers");
@@ -132,6 +136,9 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         assertThat(letter.getDomAttribute("data-id")).startsWith("DLQ.inbox.30AB00~");
         assertThat(letter.getText()).contains("inbox.30AB00", MESSAGE_ID, "30AA00", "30AB00");
         String transferId = letter.findElement(By.cssSelector("a[href^='#transfer/']")).getText();
+        By letterRow = By.cssSelector("#dead-letters-table tbody tr[data-id='" + letter.getDomAttribute("data-id") + "']");
+        assertThat(cell(letterRow, "Sender")).isEqualTo("30AA00");
+        assertThat(cell(letterRow, "Receiver")).isEqualTo("30AB00");
         screenshot("console-failed-work.png");
 
         // the receiver's outbox is repaired, and the operator retries
@@ -216,6 +223,8 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         show("routes");
         waitFor().until(d -> "1".equals(cell(institution, "Inbox files")));
         assertThat(cell(institution, "Intake")).isEqualTo("suspended");
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 120)",
+                browser.findElement(By.id("institutions-table")));
         screenshot("console-routes.png");
 
         browser.findElement(institution).findElement(By.cssSelector("button.resume")).click();
@@ -252,6 +261,23 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         assertThat(csv.get("status")).isEqualTo(200L);
         assertThat((String) csv.get("body")).startsWith("month,from_region,from_kind,to_region,to_kind,outcome,count")
                 .contains(",Nijmegen,ISK,Nijmegen,VO,ACCEPTED,<5");
+
+        // five more make the cell large enough to show: the charts get their bars
+        String dossier = Files.readString(EXAMPLES.resolve("isk-to-vo.xml"));
+        for (int i = 2; i <= 6; i++) {
+            drop("30AA00", "isk-to-vo-" + i + ".xml", dossier.replace(MESSAGE_ID, "ISK30AA-2026-000" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        awaitFiles(outbox("30AB00"), "dossier-*", 6);
+        awaitStatus("ISK30AA-2026-0006", Status.PICKED_UP);
+        browser.findElement(By.id("flows-submit")).click();
+        waitFor().until(d -> rows("flows-table").stream().anyMatch(r -> r.getText().endsWith(" 6")));
+        assertThat(text(By.id("flows-suppressed"))).isEqualTo("No cells were suppressed.");
+        for (String chart : List.of("chart-months", "chart-regions", "chart-kinds")) {
+            Object bars = ((JavascriptExecutor) browser).executeScript(
+                    "const c = echarts.getInstanceByDom(document.getElementById(arguments[0]));"
+                            + "return c.getOption().series.reduce((n, s) => n + s.data.reduce((a, b) => a + b, 0), 0);", chart);
+            assertThat(bars).as(chart).isEqualTo(6L);
+        }
         screenshot("console-flows.png");
     }
 
@@ -390,7 +416,6 @@ class ConsoleBrowserTest extends GatewayTestSupport {
     }
 
     private static void screenshot(String name) throws IOException {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        Files.write(SCREENSHOTS.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 }
