@@ -93,6 +93,7 @@
   function millisText(ms) {
     if (ms === null || ms === undefined || !Number.isFinite(Number(ms))) return '–';
     const n = Number(ms);
+    if (n < 0) return '–'; // JMX says -1 for a route that has not run yet
     if (n < 1000) return `${Math.round(n)} ms`;
     if (n < 60000) return `${(n / 1000).toFixed(1)} s`;
     return durationText(n / 1000);
@@ -383,6 +384,7 @@
       td(i.code, 'mono'),
       td(i.name),
       td(i.channel),
+      numTd(i.inboxFiles),
       numTd(i.waitingMessages),
       td(waitingNode(i)),
       td(intakeState(i)),

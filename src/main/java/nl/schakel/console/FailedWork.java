@@ -113,11 +113,16 @@ public final class FailedWork {
         if (sender == null && EmbeddedBroker.INBOUND.equals(originalQueue)) {
             sender = text(m.get(Headers.VALIDATED_USER));
         }
+        // the receiver is never a property on a queue (OutgoingProperties): an inbox queue names it
+        String receiver = text(m.get(Headers.RECEIVER));
+        if (receiver == null && originalQueue != null && originalQueue.startsWith("inbox.")) {
+            receiver = originalQueue.substring("inbox.".length());
+        }
         Object timestamp = m.get("timestamp");
         OffsetDateTime at = timestamp instanceof Number n && n.longValue() > 0
                 ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(n.longValue()), ZoneOffset.UTC) : null;
         return new DeadLetter(queue + "~" + m.get("messageID"), queue, originalQueue, text(m.get(Headers.TRANSFER_ID)),
-                text(m.get(Headers.MESSAGE_ID)), text(m.get(Headers.TYPE)), sender, text(m.get(Headers.RECEIVER)), at);
+                text(m.get(Headers.MESSAGE_ID)), text(m.get(Headers.TYPE)), sender, receiver, at);
     }
 
     private static String text(Object value) {
