@@ -895,7 +895,8 @@
   function wire() {
     $('login-form').addEventListener('submit', onLogin);
     $('logout').addEventListener('click', onLogout);
-    window.addEventListener('hashchange', route);
+    // a new screen starts without the last action's message
+    window.addEventListener('hashchange', () => { $('flash').hidden = true; route(); });
     for (const link of document.querySelectorAll('#nav a[data-view]')) {
       // Clicking the tab that is already open reloads it (no hashchange fires then).
       link.addEventListener('click', () => { if (location.hash === link.getAttribute('href')) route(); });
