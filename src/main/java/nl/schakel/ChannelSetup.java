@@ -18,6 +18,8 @@ import nl.schakel.intake.Receipts;
 import nl.schakel.intake.RetryLog;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.RetentionWiring;
+import nl.schakel.metrics.GatewayMetrics;
+import nl.schakel.metrics.MetricsWiring;
 import nl.schakel.validation.MessageValidator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -39,10 +41,12 @@ final class ChannelSetup {
                      MessageValidator validator, Formats formats, int maxMessageBytes, Clocks clocks) throws Exception {
         Registry registry = context.getRegistry();
         Clock clock = clocks.wall();
+        // counted by the beans that end a submission or a delivery (bound by MetricsWiring before)
+        GatewayMetrics metrics = MetricsWiring.of(context);
         // every channel
         registry.bind("intake", new Intake(validator, ledger, directory));
         registry.bind("forwarding", new Forwarding(ledger, clock));
-        registry.bind("receipts", new Receipts());
+        registry.bind("receipts", new Receipts(metrics));
         registry.bind("formats", formats);
         registry.bind("quarantine", new Quarantine(folders.root().resolve("quarantine"), clock));
         registry.bind("retryLog", new RetryLog());
@@ -53,12 +57,12 @@ final class ChannelSetup {
         registry.bind("inboxReadLock", inboxReadLock);
         registry.bind("inboxPollers", context.getExecutorServiceManager().newScheduledThreadPool(context, "inbox-poller",
                 settings.integer("schakel.file.pollers")));
-        Failures failures = new Failures(ledger, directory, inboxReadLock);
+        Failures failures = new Failures(ledger, directory, inboxReadLock, metrics);
         registry.bind("failures", failures);
         // the queue channel
         registry.bind("queueIntake", new QueueIntake(settings.integer("schakel.broker.max-delivery-attempts"), maxMessageBytes));
         // delivery and what failed there
-        registry.bind("outbox", new Outbox(ledger, folders));
+        registry.bind("outbox", new Outbox(ledger, folders, metrics));
         registry.bind("deadLetters", new DeadLetters(ledger));
         // retention that a jump of the wall clock cannot make forget message ids early
         registry.bind("retention", RetentionWiring.retention(context, settings, ledger, folders.root(), clocks));
@@ -66,7 +70,7 @@ final class ChannelSetup {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             EmbeddedBroker broker = registry.lookupByNameAndType("broker", EmbeddedBroker.class);
-            health.register(new FailedWorkHealthCheck(failures, inboxReadLock, broker == null ? () -> 0L : broker::deadLetterCount));
+            health.register(new FailedWorkHealthCheck(failures, inboxReadLock, broker == null ? java.util.TreeMap::new : broker::deadLetterCounts));
         }
     }
 

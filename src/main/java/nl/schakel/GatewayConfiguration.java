@@ -10,6 +10,8 @@ import nl.schakel.directory.Institution;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.LedgerGuard;
 import nl.schakel.ledger.LedgerSetup;
+import nl.schakel.health.HealthWiring;
+import nl.schakel.metrics.MetricsWiring;
 import nl.schakel.validation.DocumentCatalogue;
 import nl.schakel.validation.MessageValidator;
 import nl.schakel.validation.Spool;
@@ -104,6 +106,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("directory", directory);
         context.getRegistry().bind("catalogue", catalogue);
         context.getRegistry().bind("ledger", ledger);
+        // observability: metrics at /observe/metrics, readiness of each drop folder and route (docs/operations/METRICS.md)
+        MetricsWiring.install(context, settings, directory, catalogue, ledger, dataDir, clocks.wall());
+        HealthWiring.install(context, settings, directory, dataDir);
         // the channels
         ChannelSetup.bind(context, settings, folders, directory, ledger, validator, finished(formatsLoading), maxBytes, clocks);
 

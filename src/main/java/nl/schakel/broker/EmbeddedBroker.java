@@ -305,22 +305,30 @@ public final class EmbeddedBroker implements Service {
         activeMqServer().registerBrokerPlugin(new InboundRefusalPlugin(why));
     }
 
-    /** Messages waiting on a queue, or -1 when the queue does not exist. */
+    /** Messages waiting on a queue, or -1 when the queue does not exist (or the broker is not running). */
     public long messageCount(String queue) {
-        var binding = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        ActiveMQServer active = activeMqServer();
+        var binding = active == null ? null : active.locateQueue(SimpleString.of(queue));
         return binding == null ? -1 : binding.getMessageCount();
     }
 
     /** Messages waiting on the dead-letter queues DLQ.* for the operator. */
     public long deadLetterCount() {
+        return deadLetterCounts().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Messages waiting on each dead-letter queue DLQ.&lt;queue&gt; that exists, by queue name (codes only). */
+    public java.util.SortedMap<String, Long> deadLetterCounts() {
+        java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
         ActiveMQServer active = activeMqServer();
         if (active == null) {
-            return 0;
+            return counts;
         }
-        return active.getPostOffice().getAllBindings()
+        active.getPostOffice().getAllBindings()
                 .filter(b -> b instanceof org.apache.activemq.artemis.core.postoffice.QueueBinding q && q.getQueue().getName().toString().startsWith("DLQ."))
-                .mapToLong(b -> ((org.apache.activemq.artemis.core.postoffice.QueueBinding) b).getQueue().getMessageCount())
-                .sum();
+                .map(b -> ((org.apache.activemq.artemis.core.postoffice.QueueBinding) b).getQueue())
+                .forEach(q -> counts.merge(q.getName().toString(), q.getMessageCount(), Long::sum));
+        return counts;
     }
 
     /** Whether new messages to an address go to page files on disk instead of memory. */

@@ -1,6 +1,7 @@
 package nl.schakel.delivery;
 
 import jakarta.jms.JMSException;
+import nl.schakel.logging.LogContext;
 import nl.schakel.message.Headers;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
@@ -43,6 +44,8 @@ public final class DeadLetters {
         String messageId = jms.getStringProperty(Headers.MESSAGE_ID);
         String receiptId = jms.getStringProperty(Headers.RECEIPT_ID);
         String where = "dead-lettered from " + queue + " after the broker's last delivery attempt";
+        LogContext.transfer("receipt".equals(type) ? receiptId : transferId, messageId);
+        LogContext.outcome("dead-lettered");
         boolean tellSender = false;
         if (queue == null || !queue.startsWith("inbox.")) {
             // gateway.inbound: its sender had a FAILED receipt on the last attempt already

@@ -2,7 +2,10 @@ package nl.schakel.delivery;
 
 import nl.schakel.CrashPoints;
 import nl.schakel.DataFolder;
+import nl.schakel.logging.LogContext;
 import nl.schakel.message.Headers;
+import nl.schakel.metrics.GatewayMetrics;
+import nl.schakel.ledger.Transfer;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;
@@ -31,10 +34,16 @@ public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private final Ledger ledger;
     private final DataFolder folders;
+    private final GatewayMetrics metrics;
 
     public Outbox(Ledger ledger, DataFolder folders) {
+        this(ledger, folders, GatewayMetrics.none());
+    }
+
+    public Outbox(Ledger ledger, DataFolder folders, GatewayMetrics metrics) {
         this.ledger = ledger;
         this.folders = folders;
+        this.metrics = metrics;
     }
 
     public void deliver(Exchange exchange, String code) throws Exception {
@@ -43,6 +52,7 @@ public final class Outbox {
         Path folder = folders.root().resolve("outbox").resolve(code);
         Path target = folder.resolve(name);
         Path temp = folder.resolve(".writing-" + name);
+        LogContext.transfer(in.getHeader(Headers.TRANSFER_ID, String.class), in.getHeader(Headers.MESSAGE_ID, String.class));
         String key = code + "/" + in.getHeader(Headers.TYPE) + "/" + in.getHeader(Headers.SENDER) + "/"
                 + in.getHeader(Headers.MESSAGE_ID) + "/" + in.getHeader(Headers.RECEIPT_ID);
         if (ledger.hasDelivery(key)) {
@@ -52,6 +62,7 @@ public final class Outbox {
             }
             // the crash may have come before the timeline said so (the step never goes back)
             written(in, code, name);
+            LogContext.outcome("delivered");
             LOG.info("Already delivered to outbox {}: {} (not written again)", code, name);
             return;
         }
@@ -70,6 +81,9 @@ public final class Outbox {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         CrashPoints.reach("delivery-renamed");
         written(in, code, name);
+        String transferId = in.getHeader(Headers.TRANSFER_ID, String.class);
+        metrics.delivered("file", in.getHeader(Headers.TYPE, String.class), () -> ledger.find(transferId).map(Transfer::receivedAt).orElse(null));
+        LogContext.outcome("delivered");
         LOG.info("Delivered {} to outbox {} as {}", in.getHeader(Headers.TYPE), code, name);
     }
 

@@ -1,6 +1,8 @@
 package nl.schakel.intake;
 
+import nl.schakel.logging.LogContext;
 import nl.schakel.message.Headers;
+import nl.schakel.metrics.GatewayMetrics;
 import nl.schakel.directory.Directory;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
@@ -28,8 +30,14 @@ public final class Failures {
     private final InboxReadLock inboxReadLock;
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong queueMessages = new AtomicLong();
+    private final GatewayMetrics metrics;
 
     public Failures(Ledger ledger, Directory directory, InboxReadLock inboxReadLock) {
+        this(ledger, directory, inboxReadLock, GatewayMetrics.none());
+    }
+
+    public Failures(Ledger ledger, Directory directory, InboxReadLock inboxReadLock, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.ledger = ledger;
         this.directory = directory;
         this.inboxReadLock = inboxReadLock;
@@ -91,6 +99,11 @@ public final class Failures {
         } catch (RuntimeException e) {
             LOG.warn("Failure of transfer {} not recorded in the ledger: {}", transferId, e.getClass().getSimpleName());
         }
+        if (!Boolean.TRUE.equals(exchange.getProperty(Receipts.SENT, Boolean.class))) {
+            metrics.failed(exchange, channel);
+        }
+        LogContext.transfer(transferId, null);
+        LogContext.outcome("failed");
         LOG.warn("Transfer {} on the {} channel of {} FAILED: {}", transferId, channel, owner, reason);
     }
 

@@ -1,5 +1,6 @@
 package nl.schakel.intake;
 
+import nl.schakel.logging.LogContext;
 import nl.schakel.message.Headers;
 import nl.schakel.CrashPoints;
 import nl.schakel.directory.Directory;
@@ -67,6 +68,7 @@ public final class Intake {
             exchange.setProperty(Headers.VERDICT, verdict);
             exchange.setProperty(Headers.TRANSFER_ID, transferId);
         }
+        LogContext.transfer(transferId, verdict.field("messageId"));
         CrashPoints.reach("intake-recorded");
         in.setHeader(Headers.TRANSFER_ID, transferId);
         in.setHeader(Headers.OUTCOME, verdict.accepted() ? "accepted" : "rejected");

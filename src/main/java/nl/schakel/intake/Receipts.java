@@ -1,6 +1,8 @@
 package nl.schakel.intake;
 
+import nl.schakel.logging.LogContext;
 import nl.schakel.message.Headers;
+import nl.schakel.metrics.GatewayMetrics;
 import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Marshaller;
@@ -26,8 +28,14 @@ public final class Receipts {
     public static final String SENT = "schakelReceiptSent";
     private static final Logger LOG = LoggerFactory.getLogger(Receipts.class);
     private final JAXBContext context;
+    private final GatewayMetrics metrics;
 
     public Receipts() {
+        this(GatewayMetrics.none());
+    }
+
+    public Receipts(GatewayMetrics metrics) {
+        this.metrics = metrics;
         try {
             context = JAXBContext.newInstance(Receipt.class);
         } catch (JAXBException e) {
@@ -53,6 +61,8 @@ public final class Receipts {
         in.setHeader(Headers.TRANSFER_ID, receipt.getReceiptId());
         in.setHeader(Headers.OUTCOME, "failed");
         send(in, receipt, recipient);
+        LogContext.transfer(receipt.getReceiptId(), receipt.getRefersTo());
+        LogContext.outcome("failed");
         LOG.warn("Receipt {} FAILED for message {} to {}: kept for the operator", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
     }
 
@@ -68,6 +78,7 @@ public final class Receipts {
                 "GATEWAY-DELIVERY-FAILED", "The message was accepted but could not be delivered to the receiver after repeated attempts. "
                         + "It is kept for the operator, who can retry or discard it.");
         send(in, receipt, recipient);
+        LogContext.outcome("delivery-failed");
         LOG.warn("Receipt {} FAILED (delivery) for message {} to {}", receipt.getReceiptId(), receipt.getRefersTo(), recipient);
     }
 
@@ -112,6 +123,7 @@ public final class Receipts {
     /** The receipt is on its way: a later failure of this exchange sends no second one. */
     public void sent(Exchange exchange) {
         exchange.setProperty(SENT, true);
+        metrics.submitted(exchange);
         nl.schakel.CrashPoints.reach("receipt-sent");
     }
 
@@ -148,6 +160,7 @@ public final class Receipts {
             receipt.getError().add(error);
         }
         send(in, receipt, recipient);
+        LogContext.outcome(outcome);
         LOG.info("Receipt {} {} for message {} to {}", receipt.getReceiptId(), receipt.getStatus(), receipt.getRefersTo(), recipient);
     }
 

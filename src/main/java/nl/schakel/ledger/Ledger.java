@@ -434,6 +434,31 @@ public final class Ledger {
         });
     }
 
+    /**
+     * For each receiver, when the oldest transfer of these document types that waits on its queue
+     * (QUEUED, not yet PICKED_UP) was received. One grouped scan of the transfer table: the metrics
+     * run it on an interval, never on a scrape.
+     */
+    public java.util.Map<String, OffsetDateTime> oldestUndelivered(java.util.Collection<String> documentTypes) {
+        if (documentTypes.isEmpty()) {
+            return java.util.Map.of();
+        }
+        String types = String.join(",", java.util.Collections.nCopies(documentTypes.size(), "?"));
+        return inTransaction(c -> {
+            java.util.Map<String, OffsetDateTime> oldest = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT receiver, MIN(received_at) AS oldest FROM transfer WHERE status = 'QUEUED'"
+                    + " AND receiver IS NOT NULL AND document_type IN (" + types + ") GROUP BY receiver")) {
+                bind(ps, List.copyOf(documentTypes));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        oldest.put(rs.getString("receiver"), rs.getObject("oldest", OffsetDateTime.class));
+                    }
+                }
+            }
+            return oldest;
+        });
+    }
+
     /** Records a forward jump of the wall clock (see {@link ClockWatch}). */
     public void recordClockJump(OffsetDateTime before, OffsetDateTime after) {
         inTransaction(c -> update(c, "INSERT INTO clock_jump (before_at, after_at) VALUES (?, ?)",

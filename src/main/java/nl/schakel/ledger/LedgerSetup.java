@@ -49,7 +49,7 @@ public final class LedgerSetup {
         }
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            health.register(new PartHealthCheck("ledger", ledger::isAvailable,
+            health.register(new PartHealthCheck("ledger", false, ledger::isAvailable,
                     () -> "Ledger database unavailable: " + ledger.problem().orElse("unknown")));
         }
         context.addService(new ServiceSupport() {

@@ -96,6 +96,31 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** GET a path on the management port: the status code and the body. */
+    protected java.net.http.HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + managementPort + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The Prometheus text of GET /observe/metrics on the management port. */
+    protected String metrics() throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> response = management("/observe/metrics");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/observe/metrics answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /** The value of one sample line of a scrape ("name{labels}"), or null when it is not there. */
+    protected static Double sample(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.valueOf(line.substring(series.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        return null;
+    }
+
     /** Whether a route exists and does not run (stopped or suspended by a guard). */
     protected boolean paused(String routeId) {
         org.apache.camel.ServiceStatus status = context.getRouteController().getRouteStatus(routeId);

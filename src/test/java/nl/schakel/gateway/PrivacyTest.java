@@ -1,6 +1,8 @@
 package nl.schakel.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.layout.template.json.JsonTemplateLayout;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.config.Configuration;
@@ -27,7 +29,9 @@ class PrivacyTest extends GatewayTestSupport {
     private static final Pattern PERSONAL = Pattern.compile(
             "<(givenNames|familyName|familyNamePrefix|birthDate|pgn|description|title)>([^<]+)</");
     private final StringWriter captured = new StringWriter();
+    private final StringWriter capturedJson = new StringWriter();
     private WriterAppender appender;
+    private WriterAppender jsonAppender;
 
     @BeforeEach
     void captureLog() {
@@ -38,6 +42,12 @@ class PrivacyTest extends GatewayTestSupport {
         appender.start();
         config.addAppender(appender);
         config.getRootLogger().addAppender(appender, null, null);
+        // the JSON lines of -Dschakel.log.format=json, with the gateway's own template
+        jsonAppender = WriterAppender.createAppender(JsonTemplateLayout.newBuilder().setConfiguration(config)
+                .setEventTemplateUri("classpath:schakel-log.json").build(), null, capturedJson, "privacy-capture-json", false, true);
+        jsonAppender.start();
+        config.addAppender(jsonAppender);
+        config.getRootLogger().addAppender(jsonAppender, null, null);
         logs.updateLoggers();
     }
 
@@ -45,12 +55,14 @@ class PrivacyTest extends GatewayTestSupport {
     void stopCapture() {
         LoggerContext logs = (LoggerContext) LogManager.getContext(false);
         logs.getConfiguration().getRootLogger().removeAppender("privacy-capture");
+        logs.getConfiguration().getRootLogger().removeAppender("privacy-capture-json");
         logs.updateLoggers();
         appender.stop();
+        jsonAppender.stop();
     }
 
     @Test
-    void personal_values_of_the_examples_appear_in_no_log_line_and_no_receipt() throws Exception {
+    void personal_values_of_the_examples_appear_in_no_log_line_json_log_line_metric_or_receipt() throws Exception {
         Set<String> personal = new LinkedHashSet<>();
         List<Path> valid;
         try (Stream<Path> s = Files.list(EXAMPLES)) {
@@ -95,7 +107,18 @@ class PrivacyTest extends GatewayTestSupport {
         String log = captured.toString();
         assertThat(log).contains("Receipt R-", "Rejected message");
         assertThat(receipts).isNotEmpty();
+        String scrape = metrics();
+        assertThat(scrape).contains("schakel_submissions_total", "schakel_rejections_total{code=\"RULE-AGE-MBO\"}");
+        String json = capturedJson.toString();
+        List<String> jsonLines = json.lines().toList();
+        assertThat(jsonLines).anySatisfy(line -> assertThat(line).contains("\"transferId\":\"R-", "\"outcome\":\"rejected\""));
+        ObjectMapper mapper = new ObjectMapper();
+        for (String line : jsonLines) {
+            assertThat(mapper.readTree(line).isObject()).as("one JSON object per line: " + line).isTrue();
+        }
         for (String value : personal) {
+            assertThat(scrape).as("metrics").doesNotContain(value);
+            assertThat(json).as("JSON log").doesNotContain(value);
             assertThat(log).as("log").doesNotContain(value);
             assertThat(allReceipts.toString()).as("receipts").doesNotContain(value);
         }
