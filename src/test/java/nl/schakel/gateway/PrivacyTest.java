@@ -62,7 +62,7 @@ class PrivacyTest extends GatewayTestSupport {
     }
 
     @Test
-    void personal_values_of_the_examples_appear_in_no_log_line_json_log_line_metric_or_receipt() throws Exception {
+    void personal_values_of_the_examples_appear_in_no_log_line_json_log_line_metric_receipt_console_page_or_admin_api_answer() throws Exception {
         Set<String> personal = new LinkedHashSet<>();
         List<Path> valid;
         try (Stream<Path> s = Files.list(EXAMPLES)) {
@@ -116,12 +116,32 @@ class PrivacyTest extends GatewayTestSupport {
         for (String line : jsonLines) {
             assertThat(mapper.readTree(line).isObject()).as("one JSON object per line: " + line).isTrue();
         }
+        String console = consoleAnswers();
+        assertThat(console).contains("ISK30AA-2026-0001", "RULE-AGE-MBO");
         for (String value : personal) {
+            assertThat(console).as("console pages and admin API answers").doesNotContain(value);
             assertThat(scrape).as("metrics").doesNotContain(value);
             assertThat(json).as("JSON log").doesNotContain(value);
             assertThat(log).as("log").doesNotContain(value);
             assertThat(allReceipts.toString()).as("receipts").doesNotContain(value);
         }
+    }
+
+    /** Everything the console's page and its admin API show an operator and a coordinator after the run. */
+    private String consoleAnswers() throws Exception {
+        ConsoleClient operator = new ConsoleClient(consolePort());
+        assertThat(operator.login("operator", "demo-operator").status()).isEqualTo(200);
+        StringBuilder all = new StringBuilder();
+        for (String path : List.of("/console/", "/console/api/overview", "/console/api/failed", "/console/api/directory",
+                "/console/api/flows", "/console/api/flows.csv", "/console/api/actions", "/console/api/transfers?size=500")) {
+            ConsoleClient.Answer answer = operator.get(path);
+            assertThat(answer.status()).as(path).isEqualTo(200);
+            all.append(answer.body()).append('\n');
+        }
+        for (com.fasterxml.jackson.databind.JsonNode t : operator.get("/console/api/transfers?size=500").json().get("items")) {
+            all.append(operator.get("/console/api/transfers/" + t.get("transferId").asText()).body()).append('\n');
+        }
+        return all.toString();
     }
 
     private static Set<String> values(String xml) {
