@@ -1,0 +1,74 @@
+package nl.schakel.gateway;
+
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** With a keystore the console speaks HTTPS only, and its session cookie is Secure. */
+class ConsoleTlsTest extends GatewayTestSupport {
+    // made at test time, never committed
+    private static final String STORE_PASSWORD = UUID.randomUUID().toString();
+    private Path keystore;
+
+    @Override
+    protected Properties extraProperties() {
+        keystore = dataDir.resolve("console.p12");
+        try {
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                    "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-alias", "console",
+                    "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2").redirectErrorStream(true).start();
+            keytool.getInputStream().readAllBytes();
+            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                throw new IllegalStateException("keytool failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return properties("schakel.console.tls.keystore", keystore.toString(), "schakel.console.tls.keystore-password", STORE_PASSWORD);
+    }
+
+    @Test
+    void the_console_answers_over_https_with_a_secure_cookie_and_not_over_plain_http() throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            trusted.load(in, STORE_PASSWORD.toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient https = HttpClient.newBuilder().sslContext(tls).build();
+
+        HttpResponse<String> login = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + consolePort() + "/console/api/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"operator\",\"password\":\"demo-operator\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(200);
+        List<String> cookies = login.headers().allValues("Set-Cookie");
+        assertThat(cookies).singleElement().asString().contains("schakel-console=", "Secure", "HttpOnly", "SameSite=Strict");
+        assertThat(login.headers().firstValue("Strict-Transport-Security")).isPresent();
+
+        assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + consolePort()
+                + "/console/")).build(), HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+    }
+}
