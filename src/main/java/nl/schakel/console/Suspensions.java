@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What operators suspend and resume: a route, or one institution's intake (during a school's
@@ -25,12 +26,15 @@ public final class Suspensions {
     private static final Logger LOG = LoggerFactory.getLogger(Suspensions.class);
     private static final String ROUTE = "route:";
     private static final String INSTITUTION = "institution:";
+    private static final String UNKNOWN = "operator-suspensions-unknown";
+    private static final int RETRY_SECONDS = 2;
 
     private final CamelContext context;
     private final Ledger ledger;
     private final Directory directory;
     private final Set<String> suspendedSenders = ConcurrentHashMap.newKeySet();
     private final Set<String> operatorRoutes = ConcurrentHashMap.newKeySet();
+    private java.util.concurrent.ScheduledExecutorService retry;
 
     public Suspensions(CamelContext context, Ledger ledger, Directory directory, EmbeddedBroker broker) {
         this.context = context;
@@ -42,14 +46,35 @@ public final class Suspensions {
         }
     }
 
-    /** Applies what operators suspended before the gateway (re)started. */
-    public void restore() {
-        for (String target : ledger.suspended()) {
+    /**
+     * Applies what operators suspended before the gateway (re)started. While the ledger cannot say
+     * (it is away at start), intake is held, so no suspended school's work slips through meanwhile,
+     * and the ledger is asked again every few seconds.
+     */
+    public synchronized void restore() {
+        Set<String> targets;
+        try {
+            targets = ledger.suspended();
+        } catch (RuntimeException e) {
+            RoutePauses.of(context).set(context, UNKNOWN, RoutePauses.WORK_ROUTES::test,
+                    "operators' suspensions not read yet (" + e.getClass().getSimpleName() + ")");
+            if (retry == null) {
+                retry = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "suspensions-restore");
+            }
+            retry.schedule(this::restore, RETRY_SECONDS, TimeUnit.SECONDS);
+            return;
+        }
+        for (String target : targets) {
             if (target.startsWith(ROUTE) && context.getRoute(target.substring(ROUTE.length())) != null) {
                 holdRoute(target.substring(ROUTE.length()), "the operator suspended it");
             } else if (target.startsWith(INSTITUTION) && directory.find(target.substring(INSTITUTION.length())).isPresent()) {
                 holdInstitution(directory.find(target.substring(INSTITUTION.length())).get(), true);
             }
+        }
+        RoutePauses.of(context).set(context, UNKNOWN, RoutePauses.WORK_ROUTES::test, null);
+        if (retry != null) {
+            context.getExecutorServiceManager().shutdown(retry);
+            retry = null;
         }
     }
 
