@@ -238,6 +238,64 @@ abstract class LedgerContract {
         assertThat(ledger.list(TransferQuery.all().withStatus(Status.REJECTED), 0, 50).total()).isEqualTo(3);
         assertThat(ledger.list(TransferQuery.all().withReceiver("32AB00"), 0, 50).total()).isEqualTo(3);
         assertThat(ledger.list(TransferQuery.all().between(middle, middle.plusHours(1)), 0, 50).total()).isEqualTo(6);
+        assertThat(ledger.list(TransferQuery.all().withDocumentType("transfer-dossier-v1"), 0, 50).total()).isEqualTo(10);
+        assertThat(ledger.list(TransferQuery.all().withDocumentType("follow-up-v1"), 0, 50).total()).isZero();
+    }
+
+    @Test
+    void an_operator_retry_puts_a_failed_transfer_back_in_the_flow_and_a_discard_ends_it_for_good() {
+        ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
+        ledger.record("R-1", Status.FAILED, "dead-lettered");
+
+        assertThat(ledger.recordByOperator("R-1", Status.RETRIED, "put back on inbox.30AB00", "jansen")).isTrue();
+        assertThat(ledger.find("R-1").orElseThrow().status()).isEqualTo(Status.RETRIED);
+        ledger.record("R-1", Status.PICKED_UP, "file outbox/30AB00/x.xml");
+        assertThat(ledger.find("R-1").orElseThrow().status()).isEqualTo(Status.PICKED_UP);
+        assertThat(ledger.timeline("R-1")).filteredOn(e -> e.status() == Status.RETRIED).singleElement()
+                .satisfies(e -> assertThat(e.actor()).isEqualTo("jansen"));
+
+        // a retry of a transfer that did not fail changes where it stands not at all
+        ledger.recordIntake(rejected("R-2", "30AA00", "M-2"), List.of("RULE-AGE-ISK"));
+        ledger.recordByOperator("R-2", Status.RETRIED, "taken in again as transfer R-3", "jansen");
+        assertThat(ledger.find("R-2").orElseThrow().status()).isEqualTo(Status.REJECTED);
+        ledger.recordByOperator("R-2", Status.DISCARDED, "SENT_AGAIN", "jansen");
+        ledger.record("R-2", Status.ACKNOWLEDGED, "late");
+        assertThat(ledger.find("R-2").orElseThrow().status()).isEqualTo(Status.DISCARDED);
+        assertThat(ledger.recordByOperator("R-NONE", Status.DISCARDED, "SENT_AGAIN", "jansen")).isFalse();
+    }
+
+    @Test
+    void operators_actions_and_suspensions_are_kept_newest_first() {
+        ledger.recordAction("jansen", "suspend-intake", "30AA00", null);
+        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        ledger.recordAction("jansen", "discard-quarantined", "30AA00~x R-1", "SENT_AGAIN");
+        Page<OperatorAction> actions = ledger.actions(0, 10);
+        assertThat(actions.total()).isEqualTo(2);
+        assertThat(actions.items()).extracting(OperatorAction::action).containsExactly("discard-quarantined", "suspend-intake");
+        assertThat(actions.items().get(0).reason()).isEqualTo("SENT_AGAIN");
+
+        ledger.setSuspended("institution:30AA00", "jansen", true);
+        ledger.setSuspended("route:delivery-file-30AB00", "jansen", true);
+        ledger.setSuspended("institution:30AA00", "jansen", true);
+        assertThat(ledger.suspended()).containsExactly("institution:30AA00", "route:delivery-file-30AB00");
+        ledger.setSuspended("institution:30AA00", "jansen", false);
+        assertThat(ledger.suspended()).containsExactly("route:delivery-file-30AB00");
+    }
+
+    @Test
+    void the_oldest_transfer_waiting_per_receiver_is_the_oldest_queued_one() {
+        OffsetDateTime first = OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC);
+        ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
+        ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00", first);
+        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        ledger.recordIntake(accepted("R-2", "30AA00", "M-2", "30AB00"), List.of());
+        ledger.markQueued("30AA00", "M-2", "R-2", "inbox.30AB00", first);
+        ledger.recordIntake(accepted("R-3", "30AA00", "M-3", "32AB00"), List.of());
+        ledger.markQueued("30AA00", "M-3", "R-3", "inbox.32AB00", first);
+        ledger.record("R-3", Status.PICKED_UP, "file");
+
+        assertThat(ledger.oldestWaiting()).containsOnlyKeys("30AB00");
+        assertThat(ledger.oldestWaiting().get("30AB00").toInstant()).isEqualTo(first.toInstant());
     }
 
     @Test
@@ -295,14 +353,14 @@ abstract class LedgerContract {
                     + "VALUES ('R-V1', 'file', 'ACCEPTED', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00', '2026-10', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00')");
         }
         Ledger upgraded = new Ledger(older, clock);
-        assertThat(upgraded.migrate()).isEqualTo(3);
+        assertThat(upgraded.migrate()).isEqualTo(4);
         assertThat(upgraded.migrate()).isZero();
         assertThat(upgraded.find("R-V1")).isPresent();
         assertThat(upgraded.claim("30AA00", "M-1", "R-V1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
         try (Connection c = older.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"ledger_schema_history\" WHERE \"success\" = TRUE AND \"type\" = 'SQL'")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(4);
+            assertThat(rs.getInt(1)).isEqualTo(5);
         }
     }
 }
