@@ -572,6 +572,7 @@
       td(d.sender, 'mono'),
       td(d.receiver, 'mono'),
       td(timeNode(d.deadLetteredAt)),
+      td(d.reason || '–', 'reason'),
       td(el('span', { class: 'row-actions' },
         actionButton('Retry', 'retry', (b) => act(b, `/dead-letters/${encodeURIComponent(d.id)}/retry`, {}, reloadFailed), `Retry dead letter ${d.id}`),
         actionButton('Discard', 'discard danger', () => askDiscard('dead-letters', d.id), `Discard dead letter ${d.id}`))),

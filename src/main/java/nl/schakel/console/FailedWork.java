@@ -50,8 +50,9 @@ public final class FailedWork {
     private static final Pattern DEAD_LETTER_ID = Pattern.compile("(DLQ\\.[A-Za-z0-9.]{1,80})~(\\d{1,19})");
     private static final Pattern QUARANTINE_ID = Pattern.compile("([0-9]{2}[A-Z]{2}[0-9]{2}|unknown)~([0-9A-Za-z.-]{1,120})");
 
+    /** A dead letter; the reason is the cause of its last failed delivery attempt, from the transfer's timeline. */
     public record DeadLetter(String id, String queue, String originalQueue, String transferId, String messageId, String type,
-                             String sender, String receiver, OffsetDateTime deadLetteredAt) {
+                             String sender, String receiver, OffsetDateTime deadLetteredAt, String reason) {
     }
 
     public record Kept(String id, String institution, String receiptId, OffsetDateTime keptAt, Long sizeBytes, String status,
@@ -121,8 +122,27 @@ public final class FailedWork {
         Object timestamp = m.get("timestamp");
         OffsetDateTime at = timestamp instanceof Number n && n.longValue() > 0
                 ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(n.longValue()), ZoneOffset.UTC) : null;
-        return new DeadLetter(queue + "~" + m.get("messageID"), queue, originalQueue, text(m.get(Headers.TRANSFER_ID)),
-                text(m.get(Headers.MESSAGE_ID)), text(m.get(Headers.TYPE)), sender, receiver, at);
+        String transferId = text(m.get(Headers.TRANSFER_ID));
+        return new DeadLetter(queue + "~" + m.get("messageID"), queue, originalQueue, transferId,
+                text(m.get(Headers.MESSAGE_ID)), text(m.get(Headers.TYPE)), sender, receiver, at, reason(transferId));
+    }
+
+    /** Why the deliveries failed: the last failed attempt's causes, else the FAILED step's detail. */
+    private String reason(String transferId) {
+        if (transferId == null) {
+            return null;
+        }
+        List<TransferEvent> timeline = ledger.timeline(transferId);
+        String failed = null;
+        String attempt = null;
+        for (TransferEvent e : timeline) {
+            if (e.status() == Status.ATTEMPT_FAILED) {
+                attempt = e.detail();
+            } else if (e.status() == Status.FAILED) {
+                failed = e.detail();
+            }
+        }
+        return attempt != null ? attempt : failed;
     }
 
     private static String text(Object value) {

@@ -107,6 +107,26 @@ public final class Failures {
         LOG.warn("Transfer {} on the {} channel of {} FAILED: {}", transferId, channel, owner, reason);
     }
 
+    /**
+     * One attempt to deliver a message from a queue the gateway consumes failed (an outbox that
+     * cannot be written, say): the transfer's timeline says so with the cause's exception classes,
+     * and the transaction rolls back for the broker to try again (then dead-letter).
+     */
+    public void deliveryAttemptFailed(Exchange exchange) {
+        String transferId = exchange.getIn().getHeader(Headers.TRANSFER_ID, String.class);
+        Integer attempt = exchange.getIn().getHeader("JMSXDeliveryCount", Integer.class);
+        String detail = "attempt " + (attempt == null ? "?" : attempt) + " by " + exchange.getFromRouteId() + " failed: "
+                + causes(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        if (transferId != null) {
+            try {
+                ledger.record(transferId, Status.ATTEMPT_FAILED, detail);
+            } catch (RuntimeException e) {
+                LOG.warn("Failed attempt of transfer {} not recorded in the ledger: {}", transferId, e.getClass().getSimpleName());
+            }
+        }
+        LOG.warn("Transfer {}: {}", transferId, detail);
+    }
+
     /** The exception classes of a cause chain, outermost first: never their messages. */
     static String causes(Throwable failure) {
         List<String> names = new ArrayList<>();

@@ -549,7 +549,7 @@ public final class Ledger {
             throws SQLException {
         // a retry puts a FAILED transfer back into the flow; a discarded one stays discarded
         boolean retried = status == Status.RETRIED && current == Status.FAILED;
-        if (current != Status.DISCARDED && (status.isAtOrAfter(current) || retried)) {
+        if (current != Status.DISCARDED && !status.isTimelineOnly() && (status.isAtOrAfter(current) || retried)) {
             update(c, "UPDATE transfer SET status = ?, updated_at = ? WHERE transfer_id = ?", status.name(), now(), transferId);
         }
         event(c, transferId, status, detail, at, actor);

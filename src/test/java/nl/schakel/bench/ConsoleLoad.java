@@ -46,8 +46,20 @@ final class ConsoleLoad {
         try (Benchmark.GatewayProcess gateway = Benchmark.GatewayProcess.start(null, "gateway-console.log")) {
             String base = "http://127.0.0.1:" + consolePort;
             HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-            send(http, HttpRequest.newBuilder(URI.create(base + "/console/api/login")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"operator\",\"password\":\"demo-operator\"}")));
+            // the console starts once the routes are there, a moment after readiness
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    send(http, HttpRequest.newBuilder(URI.create(base + "/console/api/login")).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"operator\",\"password\":\"demo-operator\"}")));
+                    break;
+                } catch (java.io.IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
             fill(gateway, http, base);
 
             String someId = JSON.readTree(send(http, get(base + "/console/api/transfers?size=1"))).get("items").get(0).get("transferId").asText();
@@ -133,7 +145,8 @@ final class ConsoleLoad {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
         WebDriver driver = new ChromeDriver(service, options);
         try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            // polled every 5 ms: Selenium's default half second would be most of what is measured
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(5));
             driver.get(base + "/console/");
             wait.until(d -> d.findElement(By.id("login-user")).isDisplayed());
             driver.findElement(By.id("login-user")).sendKeys("operator");
@@ -143,7 +156,7 @@ final class ConsoleLoad {
             String[][] screens = {
                     {"console-page-overview", "#overview", "#overview-routes-table tr[data-id]"},
                     {"console-page-transfers", "#transfers", "#transfers-table tr[data-id]"},
-                    {"console-page-failed-work", "#failed", "#dead-letters-table tr"},
+                    {"console-page-failed-work", "#failed", "#quarantine-table tbody tr[data-id]"},
                     {"console-page-flows", "#flows", "#chart-months canvas"},
             };
             for (String[] screen : screens) {

@@ -141,8 +141,12 @@ class ConsoleApiTest extends GatewayTestSupport {
         assertThat(letter.get("queue").asText()).isEqualTo("DLQ.inbox.30AB00");
         assertThat(letter.get("originalQueue").asText()).isEqualTo("inbox.30AB00");
         assertThat(letter.get("messageId").asText()).isEqualTo("ISK30AA-2026-0001");
+        // why: the last failed attempt's cause, by exception class
+        assertThat(letter.get("reason").asText()).startsWith("attempt 2 by delivery-file-30AB00 failed: ").contains("Exception");
         String transferId = letter.get("transferId").asText();
         await().until(() -> ledger().find(transferId).orElseThrow().status() == Status.FAILED);
+        assertThat(ledger().timeline(transferId)).extracting(TransferEvent::status)
+                .containsSubsequence(Status.QUEUED, Status.ATTEMPT_FAILED, Status.ATTEMPT_FAILED, Status.FAILED);
         JsonNode overview = operator.get("/console/api/overview").json();
         assertThat(overview.get("deadLetters").asLong()).isEqualTo(1);
         assertThat(overview.get("health").get("status").asText()).isEqualTo("DOWN");
