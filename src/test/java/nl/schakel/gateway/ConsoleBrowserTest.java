@@ -37,12 +37,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The console page as an operator and a coordinator use it: headless Chromium (Debian's
  * chromium and chromium-driver, never a download) against the real gateway. One browser for the
  * class; the gateway, and so the console's port, is new for every test. The tests also make the
- * screenshots in docs/operations/.
+ * screenshots of docs/operations/ (renewed with -Dschakel.screenshots=docs/operations).
  */
 class ConsoleBrowserTest extends GatewayTestSupport {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("docs/operations");
+    /**
+     * Where the screenshots go: target/screenshots, so a test run leaves the checkout clean;
+     * {@code -Dschakel.screenshots=docs/operations} renews the README's and docs' pictures.
+     */
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("schakel.screenshots", "target/screenshots"));
     private static final String MESSAGE_ID = "ISK30AA-2026-0001";
 
     private static ChromeDriverService service;
@@ -416,6 +420,6 @@ class ConsoleBrowserTest extends GatewayTestSupport {
     }
 
     private static void screenshot(String name) throws IOException {
-        Files.write(SCREENSHOTS.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        Files.write(Files.createDirectories(SCREENSHOTS).resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 }

@@ -58,6 +58,20 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
     }
 
+    /**
+     * The data folder goes once the gateway has stopped: the broker's journal alone takes hundreds
+     * of megabytes, and a full disk would pause the next test's gateway (as it should).
+     */
+    @Override
+    protected void doPostTearDown() throws Exception {
+        super.doPostTearDown();
+        if (dataDir != null && Files.isDirectory(dataDir)) {
+            try (Stream<Path> all = Files.walk(dataDir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** JMX as in production: the console's route statistics come from it. */
     @Override
     public void configureTest(org.apache.camel.test.junit5.TestExecutionConfiguration configuration) {
