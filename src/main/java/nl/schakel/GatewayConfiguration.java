@@ -11,6 +11,7 @@ import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.LedgerGuard;
 import nl.schakel.ledger.LedgerSetup;
 import nl.schakel.health.HealthWiring;
+import nl.schakel.http.HttpWiring;
 import nl.schakel.metrics.MetricsWiring;
 import nl.schakel.validation.DocumentCatalogue;
 import nl.schakel.validation.MessageValidator;
@@ -110,7 +111,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         MetricsWiring.install(context, settings, directory, catalogue, ledger, dataDir, clocks.wall());
         HealthWiring.install(context, settings, directory, dataDir);
         // the channels
-        ChannelSetup.bind(context, settings, folders, directory, ledger, validator, finished(formatsLoading), maxBytes, clocks);
+        Formats formats = finished(formatsLoading);
+        ChannelSetup.bind(context, settings, folders, directory, ledger, validator, formats, maxBytes, clocks);
+        // the HTTP API on Camel's HTTP server (camel.server.*): routes/http-api.camel.yaml
+        HttpWiring.install(context, settings, directory, directoryLocation, ledger, formats, maxBytes);
 
         AfterStart.run(context, ctx -> {
             guard.start(ctx, settings.number("schakel.ledger.check-interval-ms"));

@@ -105,6 +105,9 @@ public final class DirectoryReload {
                 if (now.channel() == Institution.Channel.QUEUE) {
                     problems.add("institution " + now.code() + " is new on the queue channel: it needs a broker login, so a restart "
                             + "with its password in schakel.broker.credentials-file");
+                } else if (now.channel() == Institution.Channel.HTTP) {
+                    problems.add("institution " + now.code() + " is new on the http channel: it needs an API token, so a restart "
+                            + "with its token in schakel.http.tokens-file");
                 } else {
                     added.add(now);
                     changes.add("institution " + now.code() + " added on the file channel");

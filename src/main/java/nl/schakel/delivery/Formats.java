@@ -100,6 +100,14 @@ public final class Formats {
         }
     }
 
+    /**
+     * A document the gateway delivered as XML, as JSON of the same model (the HTTP API's inbox, for a
+     * client that asks for JSON). The XML was validated when it came in.
+     */
+    public byte[] toJson(byte[] xml) throws JAXBException, XMLStreamException, IOException {
+        return json.writeValueAsBytes(model(unmarshal(xml)));
+    }
+
     private static Object model(Object unmarshalled) {
         return unmarshalled instanceof JAXBElement<?> e ? e.getValue() : unmarshalled;
     }

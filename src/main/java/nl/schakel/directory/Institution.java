@@ -5,8 +5,11 @@ import nl.schakel.model.common.InstitutionKind;
 /** One institution in the directory: where and how it exchanges. */
 public record Institution(String code, String name, InstitutionKind kind, String region, Channel channel, Format format) {
 
-    /** How the gateway delivers to the institution. */
-    public enum Channel { FILE, QUEUE }
+    /**
+     * How the gateway delivers to the institution: into its drop folder, on its broker queue, or on
+     * that queue for it to pull over the HTTP API.
+     */
+    public enum Channel { FILE, QUEUE, HTTP }
 
     /** The format the institution prefers to receive. */
     public enum Format { XML, JSON }

@@ -17,6 +17,8 @@ import java.time.OffsetDateTime;
  */
 public final class Forwarding {
     public static final String CLAIM = "schakelClaim";
+    /** Exchange property: for a duplicate, the transfer id of the submission that was delivered. */
+    public static final String ORIGINAL_TRANSFER_ID = "schakelOriginalTransferId";
     private static final String SENT_AT = "schakelSentAt";
     private final Ledger ledger;
     private final Clock clock;
@@ -88,6 +90,8 @@ public final class Forwarding {
 
     private void duplicateOf(Exchange exchange, String originalTransferId) {
         exchange.getIn().setHeader(Headers.OUTCOME, "duplicate");
+        // the HTTP API answers a repeat with the transfer that carried the message
+        exchange.setProperty(ORIGINAL_TRANSFER_ID, originalTransferId);
         ledger.markDuplicate(exchange.getIn().getHeader(Headers.TRANSFER_ID, String.class), originalTransferId);
     }
 }

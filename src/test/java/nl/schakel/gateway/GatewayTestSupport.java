@@ -32,15 +32,18 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
     protected Path dataDir;
     protected int managementPort;
     protected int brokerPort;
+    /** The HTTP API's port (camel.server.port). */
+    protected int apiPort;
 
     @Override
     public void configureContext(CamelContextConfiguration configuration) {
         super.configureContext(configuration);
         try {
             dataDir = Files.createTempDirectory("schakel-test-");
-            try (ServerSocket socket = new ServerSocket(0); ServerSocket broker = new ServerSocket(0)) {
+            try (ServerSocket socket = new ServerSocket(0); ServerSocket broker = new ServerSocket(0); ServerSocket api = new ServerSocket(0)) {
                 managementPort = socket.getLocalPort();
                 brokerPort = broker.getLocalPort();
+                apiPort = api.getLocalPort();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -50,6 +53,7 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         overrides.put("schakel.broker.in-vm-id", String.valueOf(IN_VM_IDS.incrementAndGet()));
         overrides.put("camel.management.port", String.valueOf(managementPort));
         overrides.put("schakel.broker.port", String.valueOf(brokerPort));
+        overrides.put("camel.server.port", String.valueOf(apiPort));
         // the console on a free port (consolePort() says which)
         overrides.put("schakel.console.port", "0");
         overrides.put("schakel.file.poll-delay-ms", "100");
