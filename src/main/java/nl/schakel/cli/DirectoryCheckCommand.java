@@ -30,7 +30,8 @@ import java.util.function.Function;
  * what it found.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Checks a directory file as the gateway reads it, warns about what is legal but likely a mistake",
+        description = {"Checks a directory file as the gateway reads it.",
+                "Warns about what is legal but likely a mistake",
                 "(an agreement within one region, the same pair twice, regions differing only in case), and prints the",
                 "institutions per channel, region, kind and format.",
                 "Exit 0: the gateway would read it; 1: it would not; 2: usage error."})

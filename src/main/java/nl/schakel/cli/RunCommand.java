@@ -10,8 +10,9 @@ import java.util.concurrent.Callable;
 
 /** {@code schakel run [CAMEL-MAIN-ARGS...]}: the gateway, as java -jar with no arguments starts it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Starts the gateway (the default command). Settings are -Dschakel.*=... system properties or",
-                "SCHAKEL_* environment variables; arguments after 'run' go to Camel Main as they are."})
+        description = {"Starts the gateway (the default command).",
+                "Settings are -Dschakel.*=... system properties or SCHAKEL_* environment variables;",
+                "arguments after 'run' go to Camel Main as they are."})
 final class RunCommand implements Callable<Integer> {
     @Unmatched
     List<String> camelArgs = new ArrayList<>();

@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * 1 invalid or refused, 2 a usage error (unknown option, missing file), 3 the gateway cannot be reached.
  */
 @Command(name = "schakel", mixinStandardHelpOptions = true, versionProvider = Schakel.Version.class,
-        description = {"Schakel, the pupil transfer gateway, and its tools. 'schakel' is java -jar schakel-gateway.jar;",
-                "without a command it starts the gateway (schakel run)."},
+        description = {"Schakel, the pupil transfer gateway, and its tools ('schakel' is java -jar schakel-gateway.jar).",
+                "Without a command it starts the gateway (schakel run)."},
         subcommands = {RunCommand.class, ValidateCommand.class, SendCommand.class, StatusCommand.class, HashPasswordCommand.class,
                 HashTokenCommand.class, NewTokenCommand.class, DirectoryCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 /** {@code schakel send FILE --as CODE --to URL}: one dossier (or answer) to the gateway's HTTP API. */
 @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sends one file to the gateway: POST {URL}/api/v1/transfers, as application/xml or application/json by its extension.",
+        description = {"Sends one file to the gateway's HTTP API.",
+                "POST {URL}/api/v1/transfers, as application/xml or application/json by its extension.",
                 "Prints the transfer id and its Location, or the gateway's coded errors.",
                 "Exit 0: accepted; 1: refused; 2: usage error; 3: the gateway cannot be reached."})
 final class SendCommand implements Callable<Integer> {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /** {@code schakel status ID --as CODE --to URL}: where a transfer is, with its timeline. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Shows a transfer's status and timeline: GET {URL}/api/v1/transfers/{ID}.",
+        description = {"Shows a transfer's status and timeline.", "GET {URL}/api/v1/transfers/{ID}.",
                 "Exit 0: found; 1: refused or unknown; 2: usage error; 3: the gateway cannot be reached."})
 final class StatusCommand implements Callable<Integer> {
     /** A transfer id is a code; anything else is not sent. */

@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  * message; never anything else from the document (the validator's messages quote no values).
  */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Validates dossiers and other messages offline, with the gateway's own stages: safe parse, XML Schema,",
-                "business rules, context rules. A folder means every *.xml and *.json in it.",
+        description = {"Validates files offline with the gateway's own stages.",
+                "The stages: safe parse, XML Schema, business rules, context rules. A folder means every *.xml and *.json in it.",
                 "Exit 0: every file valid; 1: a file invalid; 2: usage error (unknown option, missing file)."})
 final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
     /** From this many files on, progress goes to standard error. */
@@ -91,17 +91,19 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
         });
         int invalid = 0;
         try {
-            List<Future<Verdict>> verdicts = new ArrayList<>();
+            List<Future<Outcome>> outcomes = new ArrayList<>();
             for (Path file : files) {
-                verdicts.add(pool.submit(() -> validate(validator, file, maxBytes)));
+                outcomes.add(pool.submit(() -> Outcome.of(validate(validator, file, maxBytes))));
             }
             long lastProgress = System.nanoTime();
             for (int i = 0; i < files.size(); i++) {
-                Verdict verdict = finished(verdicts.get(i));
-                if (!verdict.accepted()) {
+                Outcome outcome = finished(outcomes.get(i));
+                // reported: let it go (a thousand files are not held to the end)
+                outcomes.set(i, null);
+                if (!outcome.valid()) {
                     invalid++;
                 }
-                report.file(files.get(i), verdict);
+                report.file(files.get(i), outcome);
                 if (files.size() >= PROGRESS_FROM && (i + 1 == files.size() || System.nanoTime() - lastProgress > 1_000_000_000L)) {
                     err.printf("validated %d of %d files, %d invalid%n", i + 1, files.size(), invalid);
                     err.flush();
@@ -125,7 +127,7 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static Verdict finished(Future<Verdict> task) throws Exception {
+    private static Outcome finished(Future<Outcome> task) throws Exception {
         try {
             return task.get();
         } catch (ExecutionException e) {
@@ -175,18 +177,29 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
         List<String[]> skipped = new ArrayList<>();
         if (directoryFile == null) {
             for (String code : MessageValidator.CODES_NEEDING_DIRECTORY) {
-                skipped.add(new String[] {code, "needs the directory: --directory FILE"});
+                skipped.add(new String[] {code, "without --directory FILE"});
             }
         }
         if (sendingAs == null) {
-            skipped.add(new String[] {"CTX-SENDER-NOT-CHANNEL-OWNER", "needs the sending institution: --as CODE"});
+            skipped.add(new String[] {"CTX-SENDER-NOT-CHANNEL-OWNER", "without --as CODE"});
         }
-        skipped.add(new String[] {MessageValidator.CODE_NEEDING_LEDGER, "needs the gateway's ledger"});
+        skipped.add(new String[] {MessageValidator.CODE_NEEDING_LEDGER, "only the gateway checks it: it needs the ledger"});
         return skipped;
     }
 
+    /** What a report needs of a verdict: the message id, the document type and the errors, not the document. */
+    record Outcome(String messageId, String documentType, List<ValidationError> errors) {
+        static Outcome of(Verdict verdict) {
+            return new Outcome(verdict.field("messageId"), verdict.type() == null ? null : verdict.type().id(), verdict.errors());
+        }
+
+        boolean valid() {
+            return errors.isEmpty();
+        }
+    }
+
     private interface Report {
-        void file(Path file, Verdict verdict);
+        void file(Path file, Outcome outcome);
 
         void end(int files, int invalid, List<String[]> skipped);
     }
@@ -199,10 +212,10 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
         }
 
         @Override
-        public void file(Path file, Verdict verdict) {
-            String id = verdict.field("messageId");
-            out.println(file + ": " + (verdict.accepted() ? "valid" : "INVALID") + (id == null ? "" : " (message " + id + ")"));
-            for (ValidationError e : verdict.errors()) {
+        public void file(Path file, Outcome outcome) {
+            String id = outcome.messageId();
+            out.println(file + ": " + (outcome.valid() ? "valid" : "INVALID") + (id == null ? "" : " (message " + id + ")"));
+            for (ValidationError e : outcome.errors()) {
                 out.println(ErrorLines.line(e.code(), e.line(), e.column(), e.path(), e.message()));
             }
         }
@@ -232,14 +245,14 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
         }
 
         @Override
-        public void file(Path file, Verdict verdict) {
+        public void file(Path file, Outcome outcome) {
             ObjectNode r = results.addObject();
             r.put("file", file.toString());
-            r.put("valid", verdict.accepted());
-            r.put("messageId", verdict.field("messageId"));
-            r.put("documentType", verdict.type() == null ? null : verdict.type().id());
+            r.put("valid", outcome.valid());
+            r.put("messageId", outcome.messageId());
+            r.put("documentType", outcome.documentType());
             ArrayNode errors = r.putArray("errors");
-            for (ValidationError e : verdict.errors()) {
+            for (ValidationError e : outcome.errors()) {
                 ObjectNode o = errors.addObject();
                 o.put("code", e.code());
                 o.put("stage", e.stage().name());
