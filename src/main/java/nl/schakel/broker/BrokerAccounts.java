@@ -68,7 +68,7 @@ public final class BrokerAccounts {
                         + " (only those get a broker login): remove its line");
             }
             if (!hash.startsWith("pbkdf2-sha256$")) {
-                throw new IllegalArgumentException(file + ": the password of " + code + " is not a pbkdf2-sha256 hash (see nl.schakel.broker.Passwords)");
+                throw new IllegalArgumentException(file + ": the password of " + code + " is not a pbkdf2-sha256 hash (make one with java -jar schakel-gateway.jar hash-password)");
             }
             accounts.addInstitution(code, hash);
         }

@@ -62,12 +62,12 @@ public final class BrokerSetup {
         }
         if (!demo) {
             throw new IllegalArgumentException("schakel.demo=false needs schakel.broker.credentials-file: a file of hashed institution"
-                    + " passwords (make a hash with java -cp schakel-gateway.jar nl.schakel.broker.Passwords)");
+                    + " passwords (make a hash with java -jar schakel-gateway.jar hash-password)");
         }
         if (!DEMO_DIRECTORY.equals(directoryLocation)) {
             throw new IllegalArgumentException("schakel.demo=true gives demo passwords only with the bundled directory " + DEMO_DIRECTORY
                     + ", not with " + directoryLocation + ": set schakel.broker.credentials-file to a file of hashed passwords"
-                    + " for its queue-channel institutions (java -cp schakel-gateway.jar nl.schakel.broker.Passwords) and schakel.demo=false");
+                    + " for its queue-channel institutions (java -jar schakel-gateway.jar hash-password) and schakel.demo=false");
         }
         return BrokerAccounts.demo(queueCodes);
     }

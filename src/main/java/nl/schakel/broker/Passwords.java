@@ -9,8 +9,8 @@ import java.util.Base64;
 
 /**
  * Password hashes for broker accounts: PBKDF2 with HMAC-SHA256, stored as
- * {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}. Hash a password with
- * {@code java -cp target/schakel-gateway.jar nl.schakel.broker.Passwords}.
+ * {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}; API tokens are stored the same way. Hash a password
+ * with {@code java -jar target/schakel-gateway.jar hash-password} (nl.schakel.cli).
  */
 public final class Passwords {
     private static final String PREFIX = "pbkdf2-sha256";
@@ -56,12 +56,5 @@ public final class Passwords {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Reads a password from the console (or standard input) and prints its hash. */
-    public static void main(String[] args) throws Exception {
-        char[] password = System.console() != null ? System.console().readPassword("Password: ")
-                : new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine().toCharArray();
-        System.out.println(hash(password));
     }
 }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * Who may log in to the console: operators (everything) and coordinators (the regional flows only).
  * Accounts live in a file outside the repository, one per line: {@code <name> = <role>:<hash>} with
- * the hash from {@code java -cp target/schakel-gateway.jar nl.schakel.broker.Passwords}. In demo mode
+ * the hash from {@code java -jar target/schakel-gateway.jar hash-password}. In demo mode
  * without such a file there are two demo accounts, announced in the log. Failed logins are throttled
  * per account and address, and per address.
  */
@@ -103,7 +103,7 @@ public final class ConsoleAccounts {
             String hash = value.substring(colon + 1);
             if (!hash.startsWith("pbkdf2-sha256$")) {
                 throw new IllegalArgumentException(file + ": account " + name + " has no password hash (pbkdf2-sha256$...); "
-                        + "make one with: java -cp target/schakel-gateway.jar nl.schakel.broker.Passwords");
+                        + "make one with: java -jar target/schakel-gateway.jar hash-password");
             }
             if (Passwords.matches(("demo-" + name).toCharArray(), hash)) {
                 throw new IllegalArgumentException(file + ": account " + name + " has its demo password; choose another");

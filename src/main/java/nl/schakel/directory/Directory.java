@@ -69,10 +69,17 @@ public final class Directory {
                 throw new IllegalArgumentException(source + ": institution " + e.code + " needs a kind and a region");
             }
             Institution.Channel channel = e.channel == null ? Institution.Channel.FILE
-                    : Institution.Channel.valueOf(e.channel.toUpperCase(Locale.ROOT));
+                    : choice(Institution.Channel.class, e.channel, source, e.code, "channel");
             Institution.Format format = e.format == null ? Institution.Format.XML
-                    : Institution.Format.valueOf(e.format.toUpperCase(Locale.ROOT));
-            if (byCode.put(e.code, new Institution(e.code, e.name, InstitutionKind.fromValue(e.kind), e.region, channel, format)) != null) {
+                    : choice(Institution.Format.class, e.format, source, e.code, "format");
+            InstitutionKind kind;
+            try {
+                kind = InstitutionKind.fromValue(e.kind);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(source + ": institution " + e.code + " has kind '" + e.kind + "', not one of "
+                        + java.util.Arrays.stream(InstitutionKind.values()).map(InstitutionKind::value).toList(), ex);
+            }
+            if (byCode.put(e.code, new Institution(e.code, e.name, kind, e.region, channel, format)) != null) {
                 throw new IllegalArgumentException(source + ": institution " + e.code + " is listed twice");
             }
         }
@@ -91,6 +98,16 @@ public final class Directory {
             agreements.add(new Agreement(a.name, List.copyOf(a.between)));
         }
         return new Directory(byCode, pairs, agreements);
+    }
+
+    /** One of an enum's values, written in any case; fails naming the institution, the key and the choices. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String value, String source, String code, String key) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": institution " + code + " has " + key + " '" + value + "', not one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList(), e);
+        }
     }
 
     public Optional<Institution> find(String code) {

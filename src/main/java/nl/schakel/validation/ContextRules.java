@@ -17,9 +17,16 @@ import static nl.schakel.validation.ValidationError.Stage.CONTEXT;
  * document wrote it: a field that is not a known code may hold anything (a name in the wrong place).
  */
 final class ContextRules {
+    /** The codes of the rules that need the directory: an offline check without one skips them. */
+    static final List<String> NEED_DIRECTORY = List.of("CTX-UNKNOWN-SENDER", "CTX-UNKNOWN-RECEIVER", "CTX-SENDER-KIND-MISMATCH",
+            "CTX-RECEIVER-KIND-MISMATCH", "CTX-NO-AGREEMENT");
+    /** The code of the rule that needs the transfers delivered (the ledger): skipped without one. */
+    static final String NEEDS_DELIVERIES = "CTX-NOT-YOUR-TRANSFER";
+
     private final Directory directory;
     private final DeliveredTransfers delivered;
 
+    /** {@code directory} null: the rules that need it are skipped; {@code delivered} null: answers are not checked against deliveries. */
     ContextRules(Directory directory, DeliveredTransfers delivered) {
         this.directory = directory;
         this.delivered = delivered;
@@ -34,12 +41,15 @@ final class ContextRules {
                     "The gateway cannot read both a sender and a receiver institution code from this document, so it cannot route it."));
             return errors;
         }
-        Optional<Institution> from = directory.find(sender);
-        Optional<Institution> to = directory.find(receiver);
+        Optional<Institution> from = directory == null ? Optional.empty() : directory.find(sender);
+        Optional<Institution> to = directory == null ? Optional.empty() : directory.find(receiver);
         if (channelOwner != null && !channelOwner.equals(sender)) {
             errors.add(ValidationError.atPath(CONTEXT, "CTX-SENDER-NOT-CHANNEL-OWNER",
                     "The sender " + (from.isPresent() ? sender + " " : "") + "is not the owner of the channel the message arrived on ("
                             + channelOwner + "); an institution may only send as itself.", "sender"));
+        }
+        if (directory == null) {
+            return errors;
         }
         if (from.isEmpty()) {
             errors.add(ValidationError.atPath(CONTEXT, "CTX-UNKNOWN-SENDER",
@@ -53,7 +63,7 @@ final class ContextRules {
             kindMatches(errors, from.get(), fields.get("senderKind"), "sender");
             kindMatches(errors, to.get(), fields.get("receiverKind"), "receiver");
             String refersTo = fields.get("refersTo");
-            if (refersTo != null && delivered.find(refersTo, receiver, sender).isEmpty()) {
+            if (refersTo != null && delivered != null && delivered.find(refersTo, receiver, sender).isEmpty()) {
                 errors.add(ValidationError.atPath(CONTEXT, "CTX-NOT-YOUR-TRANSFER",
                         "No transfer with the message id in refersTo from " + receiver + " was delivered to " + sender
                                 + "; only its receiver can answer it or report on it.", "refersTo"));

@@ -35,6 +35,21 @@ public final class MessageValidator {
     private final Spool spool;
     private final JsonReader json;
     private final RoutingFields routingFields = new RoutingFields();
+
+    /** The context rules an offline check without a directory skips ({@link #offline}). */
+    public static final List<String> CODES_NEEDING_DIRECTORY = ContextRules.NEED_DIRECTORY;
+    /** The context rule an offline check always skips: whether an answer's transfer was delivered to its sender. */
+    public static final String CODE_NEEDING_LEDGER = ContextRules.NEEDS_DELIVERIES;
+
+    /**
+     * The gateway's stages without the gateway's state, for checking files offline (schakel validate):
+     * every body in memory, no ledger (an answer's transfer is not looked up), and with {@code directory}
+     * null the context rules that need the directory are skipped.
+     */
+    public static MessageValidator offline(DocumentCatalogue catalogue, Directory directory, int maxBytes, int maxDepth) {
+        return new MessageValidator(catalogue, directory, null, maxBytes, maxDepth, Spool.none());
+    }
+
     public MessageValidator(DocumentCatalogue catalogue, Directory directory, int maxBytes, int maxDepth) {
         this(catalogue, directory, DeliveredTransfers.NONE, maxBytes, maxDepth, Spool.none());
     }
