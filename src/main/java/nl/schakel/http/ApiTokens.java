@@ -133,19 +133,10 @@ public final class ApiTokens {
         }
     }
 
-    /**
-     * Issues a token for an institution: prints the token (give it to the institution) and the line
-     * for schakel.http.tokens-file. {@code java -cp target/schakel-gateway.jar nl.schakel.http.ApiTokens 30AD00}
-     */
-    public static void main(String[] args) {
-        if (args.length != 1 || !args[0].matches("\\d{2}[A-Z]{2}\\d{2}")) {
-            System.err.println("usage: ApiTokens <institution code>");
-            System.exit(2);
-        }
+    /** A new token for an institution: {@code <code>.<32 random bytes, base64url>}; give it to the institution, keep its hash. */
+    public static String issue(String code) {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        String token = args[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        System.out.println("token (for the institution): " + token);
-        System.out.println("line for schakel.http.tokens-file: " + args[0] + " = " + Passwords.hash(token.toCharArray()));
+        return code + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 }

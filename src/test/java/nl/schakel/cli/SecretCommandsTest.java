@@ -41,12 +41,17 @@ class SecretCommandsTest {
     }
 
     @Test
-    void new_token_prints_32_fresh_random_bytes_in_base64url() {
-        String first = Cli.run("new-token").out().trim();
-        String second = Cli.run("new-token").out().trim();
+    void new_token_prints_a_token_for_the_institution_and_the_tokens_file_line_that_verifies_it() {
+        String[] first = Cli.run("new-token", "30AD00").out().trim().split("\\R");
+        String second = Cli.run("new-token", "30AD00").out().trim();
 
-        assertThat(first).matches("[A-Za-z0-9_-]{43}");
-        assertThat(Base64.getUrlDecoder().decode(first)).hasSize(32);
-        assertThat(second).isNotEqualTo(first);
+        assertThat(first).hasSize(2);
+        String token = first[0].substring("token (for the institution): ".length());
+        assertThat(token).matches("30AD00\\.[A-Za-z0-9_-]{43}");
+        assertThat(Base64.getUrlDecoder().decode(token.substring(7))).hasSize(32);
+        assertThat(first[1]).startsWith("line for schakel.http.tokens-file: 30AD00 = pbkdf2-sha256$");
+        assertThat(Passwords.matches(token.toCharArray(), first[1].substring(first[1].indexOf("= ") + 2))).isTrue();
+        assertThat(second).doesNotContain(token);
+        assertThat(Cli.run("new-token", "nonsense").exitCode()).isEqualTo(2);
     }
 }
