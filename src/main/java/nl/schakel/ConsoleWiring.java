@@ -40,6 +40,7 @@ final class ConsoleWiring {
         EmbeddedBroker broker = context.getRegistry().lookupByNameAndType("broker", EmbeddedBroker.class);
         // suspensions exist even without a console: what operators suspended earlier holds after a restart
         Suspensions suspensions = new Suspensions(context, ledger, directory, broker);
+        context.getRegistry().bind("suspensions", suspensions);
         AfterStart.run(context, ctx -> suspensions.restore());
         if (!settings.flag("schakel.console.enabled")) {
             LOG.info("Console off (schakel.console.enabled=false)");

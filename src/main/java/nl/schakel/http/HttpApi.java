@@ -73,8 +73,12 @@ public final class HttpApi {
     private final long maxBytes;
     private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
+    /** Why the API takes no submission of an institution now, if it does not (a guard holds intake, the operator suspended it). */
+    private final java.util.function.Function<String, Optional<String>> intakeHeld;
+
     public HttpApi(ApiTokens tokens, RateLimiter rateLimiter, Ledger ledger, Directory directory, HttpInbox inbox, Formats formats,
-                   GatewayMetrics metrics, long maxBytes) {
+                   GatewayMetrics metrics, long maxBytes, java.util.function.Function<String, Optional<String>> intakeHeld) {
+        this.intakeHeld = intakeHeld;
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
         this.ledger = ledger;
@@ -138,6 +142,11 @@ public final class HttpApi {
         String media = request.contentType() == null ? "" : request.contentType().split(";")[0].strip().toLowerCase(Locale.ROOT);
         if (!Set.of("application/xml", "text/xml", "application/json").contains(media)) {
             throw new ApiProblem(ApiProblem.Kind.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/xml or application/json.");
+        }
+        Optional<String> held = intakeHeld.apply(owner);
+        if (held.isPresent()) {
+            throw new ApiProblem(ApiProblem.Kind.UNAVAILABLE, "The gateway takes no submissions now: " + held.get()
+                    + ". Nothing was taken; send it again later.", null, null, 30L);
         }
         byte[] body = exchange.getIn().getBody(byte[].class);
         if (body == null) {

@@ -49,14 +49,23 @@ public final class HttpWiring {
         } else {
             // no institution can authenticate: every request is 401 until a tokens file is set
             tokens = ApiTokens.demo(List.of(), throttle, cacheMs);
-            LOG.warn("HTTP API without tokens: set schakel.http.tokens-file (java -cp schakel-gateway.jar nl.schakel.http.ApiTokens <code>)");
+            LOG.warn("HTTP API without tokens: set schakel.http.tokens-file (java -jar schakel-gateway.jar new-token <code>)");
         }
         RateLimiter rateLimiter = new RateLimiter(Double.parseDouble(settings.text("schakel.http.rate-limit.per-second")),
                 settings.integer("schakel.http.rate-limit.burst"));
         JmsComponent jms = context.getComponent("jms", JmsComponent.class);
         HttpInbox inbox = new HttpInbox(jms.getConfiguration().getConnectionFactory());
+        // submissions are refused (503) while a guard holds intake (ledger away, disk full) or the operator suspended the sender's
+        java.util.function.Function<String, java.util.Optional<String>> intakeHeld = code -> {
+            nl.schakel.console.Suspensions suspensions = context.getRegistry().lookupByNameAndType("suspensions",
+                    nl.schakel.console.Suspensions.class);
+            if (suspensions != null && suspensions.isIntakeSuspended(code)) {
+                return java.util.Optional.of("the operator suspended the intake of " + code);
+            }
+            return nl.schakel.RoutePauses.of(context).why(nl.schakel.RoutePauses.HTTP_INTAKE);
+        };
         context.getRegistry().bind("httpApi", new HttpApi(tokens, rateLimiter, ledger, directory, inbox, formats, MetricsWiring.of(context),
-                maxBytes));
+                maxBytes, intakeHeld));
         long timeoutMs = settings.number("schakel.http.request-timeout-ms");
         AfterStart.run(context, ctx -> {
             VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(ctx,

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,6 +192,44 @@ class HttpApiTest extends GatewayTestSupport {
         assertThat(error.has("stage") && error.has("message") && error.has("line") && error.has("column") && error.has("path")).isTrue();
         // no pupil value in a problem
         assertThat(invalid.body()).doesNotContain("Dawit", "Proefpersoon");
+    }
+
+    @Test
+    void a_submission_while_the_operator_suspended_the_senders_intake_is_refused_with_503_and_taken_after_the_resume() throws Exception {
+        ConsoleClient operator = new ConsoleClient(consolePort());
+        assertThat(operator.login("operator", "demo-operator").status()).isEqualTo(200);
+        assertThat(operator.post("/console/api/institutions/30AA00/suspend").status()).isEqualTo(200);
+
+        HttpResponse<String> refused = post("/transfers", "30AA00", "application/xml", dossierTo30AD00("ISK30AA-HTTP-503"));
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(json(refused).get("type").asText()).endsWith("/unavailable");
+        assertThat(json(refused).get("detail").asText()).contains("the operator suspended the intake of 30AA00");
+        assertThat(ledger().findByMessageId("ISK30AA-HTTP-503")).isEmpty();
+        // another school goes on
+        assertThat(get("/transfers", "30AD00").statusCode()).isEqualTo(200);
+
+        assertThat(operator.post("/console/api/institutions/30AA00/resume").status()).isEqualTo(200);
+        assertThat(post("/transfers", "30AA00", "application/xml", dossierTo30AD00("ISK30AA-HTTP-503")).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void the_command_line_client_sends_a_dossier_and_reads_its_status_from_the_real_api() throws Exception {
+        Path dossier = Files.write(dataDir.resolve("dossier.xml"), dossierTo30AD00("ISK30AA-HTTP-CLI"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new nl.schakel.cli.Schakel());
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        int sent = cli.execute("send", dossier.toString(), "--as", "30AA00", "--to", "http://127.0.0.1:" + apiPort, "--demo");
+        assertThat(sent).as(out.toString()).isZero();
+        String transferId = ledger().findByMessageId("ISK30AA-HTTP-CLI").get(0).transferId();
+        assertThat(out.toString()).contains(transferId);
+
+        java.io.StringWriter status = new java.io.StringWriter();
+        cli = new picocli.CommandLine(new nl.schakel.cli.Schakel());
+        cli.setOut(new java.io.PrintWriter(status));
+        assertThat(cli.execute("status", transferId, "--as", "30AA00", "--to", "http://127.0.0.1:" + apiPort, "--demo")).isZero();
+        assertThat(status.toString()).contains(transferId, "RECEIVED", "ACCEPTED");
     }
 
     @Test
