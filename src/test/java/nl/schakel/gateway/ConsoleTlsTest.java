@@ -2,22 +2,15 @@ package nl.schakel.gateway;
 
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,34 +23,13 @@ class ConsoleTlsTest extends GatewayTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        keystore = dataDir.resolve("console.p12");
-        try {
-            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
-                    "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-alias", "console",
-                    "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2").redirectErrorStream(true).start();
-            keytool.getInputStream().readAllBytes();
-            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        keystore = TestKeystores.make(dataDir.resolve("console.p12"), STORE_PASSWORD);
         return properties("schakel.console.tls.keystore", keystore.toString(), "schakel.console.tls.keystore-password", STORE_PASSWORD);
     }
 
     @Test
     void the_console_answers_over_https_with_a_secure_cookie_and_not_over_plain_http() throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            trusted.load(in, STORE_PASSWORD.toCharArray());
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        HttpClient https = HttpClient.newBuilder().sslContext(tls).build();
+        HttpClient https = HttpClient.newBuilder().sslContext(TestKeystores.trusting(keystore, STORE_PASSWORD)).build();
 
         HttpResponse<String> login = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + consolePort() + "/console/api/login"))
                 .header("Content-Type", "application/json")
