@@ -62,7 +62,7 @@ class PrivacyTest extends GatewayTestSupport {
     }
 
     @Test
-    void personal_values_of_the_examples_appear_in_no_log_line_json_log_line_metric_receipt_console_page_or_admin_api_answer() throws Exception {
+    void personal_values_of_the_examples_appear_in_no_log_line_json_log_line_metric_receipt_console_page_admin_api_or_http_api_answer() throws Exception {
         Set<String> personal = new LinkedHashSet<>();
         List<Path> valid;
         try (Stream<Path> s = Files.list(EXAMPLES)) {
@@ -116,8 +116,11 @@ class PrivacyTest extends GatewayTestSupport {
         for (String line : jsonLines) {
             assertThat(mapper.readTree(line).isObject()).as("one JSON object per line: " + line).isTrue();
         }
-        String console = consoleAnswers();
+        String console = consoleAnswers() + httpApiAnswers(invalid);
         assertThat(console).contains("ISK30AA-2026-0001", "RULE-AGE-MBO");
+        // and the log lines of those requests
+        log = captured.toString();
+        json = capturedJson.toString();
         for (String value : personal) {
             assertThat(console).as("console pages and admin API answers").doesNotContain(value);
             assertThat(scrape).as("metrics").doesNotContain(value);
@@ -141,6 +144,24 @@ class PrivacyTest extends GatewayTestSupport {
         for (com.fasterxml.jackson.databind.JsonNode t : operator.get("/console/api/transfers?size=500").json().get("items")) {
             all.append(operator.get("/console/api/transfers/" + t.get("transferId").asText()).body()).append('\n');
         }
+        return all.toString();
+    }
+
+    /** What the HTTP API answers 30AA00 for every invalid example it submits, and its list of transfers. */
+    private String httpApiAnswers(List<Path> invalid) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        StringBuilder all = new StringBuilder();
+        for (Path file : invalid) {
+            String type = file.getFileName().toString().endsWith(".json") ? "application/json" : "application/xml";
+            java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + apiPort + "/api/v1/transfers")).header("Authorization", "Bearer demo-30AA00")
+                    .header("Content-Type", type).POST(java.net.http.HttpRequest.BodyPublishers.ofFile(file)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(file.toString()).isBetween(400, 499);
+            all.append(answer.body()).append('\n');
+        }
+        all.append(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + apiPort + "/api/v1/transfers"))
+                .header("Authorization", "Bearer demo-30AA00").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
         return all.toString();
     }
 
