@@ -577,7 +577,12 @@ public final class Benchmark {
             if (heap != null) {
                 command.add("-Xmx" + heap);
             }
-            command.addAll(List.of("-Dschakel.data-dir=" + dataDir, "-Dcamel.management.port=" + management, "-Dschakel.broker.port=" + broker));
+            command.addAll(List.of("-Dschakel.data-dir=" + dataDir, "-Dcamel.management.port=" + management, "-Dschakel.broker.port=" + broker,
+                    "-Dschakel.console.port=" + freePort()));
+            // the HTTP API on a free port unless a mode chose one
+            if (extraArgs.stream().noneMatch(a -> a.startsWith("-Dcamel.server.port="))) {
+                command.add("-Dcamel.server.port=" + freePort());
+            }
             command.addAll(extraArgs);
             command.addAll(List.of("-jar", Path.of("target/schakel-gateway.jar").toAbsolutePath().toString()));
             Process p = new ProcessBuilder(command)

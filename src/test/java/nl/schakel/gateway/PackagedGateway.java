@@ -17,6 +17,7 @@ import static org.awaitility.Awaitility.await;
 final class PackagedGateway {
     private final Path dataDir;
     private final int port;
+    private final int apiPort;
     private final List<Process> started = new ArrayList<>();
     private final List<String> always;
 
@@ -24,8 +25,9 @@ final class PackagedGateway {
     PackagedGateway(Path dataDir, String... always) throws IOException {
         this.dataDir = dataDir;
         this.always = List.of(always);
-        try (ServerSocket socket = new ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0); ServerSocket api = new ServerSocket(0)) {
             this.port = socket.getLocalPort();
+            this.apiPort = api.getLocalPort();
         }
     }
 
@@ -38,6 +40,7 @@ final class PackagedGateway {
                 "-Dcamel.management.port=" + port,
                 "-Dschakel.broker.port=0",
                 "-Dschakel.console.port=0",
+                "-Dcamel.server.port=" + apiPort,
                 "-Dschakel.file.poll-delay-ms=50",
                 "-Dschakel.file.min-age-ms=200"));
         command.addAll(always);
