@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  * Writes target/bench/summary.json and summary.md. Not a test: run it with
  * {@code mvn -q -DskipTests package exec:exec@bench} (add {@code -Dbench.args=--short} for a quick look).
  * {@code FAIRNESS} runs only the flood scenario ({@link Fairness}); {@code SOAK [duration]} the soak
- * ({@link Soak}, not part of the full run), which writes target/bench/soak.csv and soak.md instead.
+ * ({@link Soak}, not part of the full run), which writes target/bench/soak.csv and soak.md instead;
+ * {@code HTTP8K} 8 KB submissions over the HTTP API beside the queue channel ({@link HttpLoad}, not part of the full run).
  */
 public final class Benchmark {
     private static final int PRODUCERS = 4;
@@ -88,6 +89,12 @@ public final class Benchmark {
         if (List.of(args).contains("CONSOLE")) {
             // CONSOLE: the operator console with 10,000 transfers in the ledger (not in the full run)
             results.addAll(ConsoleLoad.run());
+            write(out, results, quick);
+            return;
+        }
+        if (List.of(args).contains("HTTP8K")) {
+            // HTTP8K: 8 KB submissions over the HTTP API beside the queue channel at 8 KB (not in the full run)
+            results.addAll(HttpLoad.run(quick));
             write(out, results, quick);
             return;
         }
@@ -235,7 +242,7 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------- gateway, queue channel
 
-    private static Result queueChannel(GatewayProcess gateway, int size, int ratePerS) throws Exception {
+    static Result queueChannel(GatewayProcess gateway, int size, int ratePerS) throws Exception {
         ActiveMQConnectionFactory isk = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AA00", "demo-31AA00");
         ActiveMQConnectionFactory vo = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AB00", "demo-31AB00");
         Payloads payloads = new Payloads("31AA00", "31AB00");
