@@ -163,7 +163,7 @@ public final class FailedWork {
     }
 
     /** Puts a dead letter back on the queue it came from: delivered again, or (from gateway.inbound) taken in and validated again. */
-    public String retryDeadLetter(String id, String operator) throws Exception {
+    public synchronized String retryDeadLetter(String id, String operator) throws Exception {
         DeadLetter letter = findDeadLetter(id);
         long messageId = Long.parseLong(id.substring(id.indexOf('~') + 1));
         if (!control(letter.queue()).retryMessage(messageId)) {
@@ -180,7 +180,7 @@ public final class FailedWork {
     }
 
     /** Removes a dead letter; its sender gets a DISCARDED receipt (not for a receipt: a receipt is never answered). */
-    public String discardDeadLetter(String id, DiscardReason reason, String operator) throws Exception {
+    public synchronized String discardDeadLetter(String id, DiscardReason reason, String operator) throws Exception {
         DeadLetter letter = findDeadLetter(id);
         long messageId = Long.parseLong(id.substring(id.indexOf('~') + 1));
         boolean isReceipt = "receipt".equals(letter.type());
@@ -269,7 +269,7 @@ public final class FailedWork {
      * came by: validated again, then delivered or rejected, with a receipt either way. The
      * quarantined files go once intake has finished with it.
      */
-    public Retried retryQuarantined(String id, String operator) throws Exception {
+    public synchronized Retried retryQuarantined(String id, String operator) throws Exception {
         Kept kept = findKept(id);
         Path message = quarantine.resolve(kept.institution()).resolve(id.substring(id.indexOf('~') + 1));
         if (kept.sizeBytes() == null) {
@@ -304,7 +304,7 @@ public final class FailedWork {
     }
 
     /** Deletes a quarantined message and its receipt; its institution gets a DISCARDED receipt. */
-    public String discardQuarantined(String id, DiscardReason reason, String operator) throws Exception {
+    public synchronized String discardQuarantined(String id, DiscardReason reason, String operator) throws Exception {
         Kept kept = findKept(id);
         Optional<Transfer> transfer = ledger.find(kept.receiptId());
         deleteKept(kept);

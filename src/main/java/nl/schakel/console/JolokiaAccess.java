@@ -57,6 +57,12 @@ public final class JolokiaAccess {
     }
 
     private void requireOperator(RoutingContext ctx) {
+        // a browser that once logged in must not be another site's tool: a page of another origin is refused
+        String origin = ctx.request().getHeader("Origin");
+        if (origin != null && !sameOrigin(origin, ctx)) {
+            ctx.response().setStatusCode(403).end("requests from another origin are refused");
+            return;
+        }
         String header = ctx.request().getHeader("Authorization");
         if (header != null && header.startsWith("Basic ")) {
             String key = digest(header);
@@ -89,6 +95,12 @@ public final class JolokiaAccess {
             }
         }
         challenge(ctx);
+    }
+
+    /** The origin of the management port itself (Hawtio served elsewhere talks to Jolokia from its server, without an Origin). */
+    private static boolean sameOrigin(String origin, RoutingContext ctx) {
+        String host = ctx.request().getHeader("Host");
+        return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
     private static void challenge(RoutingContext ctx) {

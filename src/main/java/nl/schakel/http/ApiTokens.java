@@ -34,6 +34,8 @@ import java.util.function.LongSupplier;
 public final class ApiTokens {
     private static final String DEMO_PREFIX = "demo-";
     private static final int MAX_CACHED = 10_000;
+    /** Checked when a token names no institution with a token, so that costs as much as a wrong token. */
+    private static final String DECOY = Passwords.hash("decoy".toCharArray());
     private final Map<String, String> hashes;
     private final Set<String> demoCodes;
     private final LoginThrottle throttle;
@@ -101,9 +103,16 @@ public final class ApiTokens {
         if (!throttle.allowed(account, source)) {
             return Optional.empty();
         }
-        boolean valid = account != null && (demoCodes.contains(account)
-                ? MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), (DEMO_PREFIX + account).getBytes(StandardCharsets.UTF_8))
-                : Passwords.matches(token.toCharArray(), hashes.get(account)));
+        boolean valid;
+        if (account == null) {
+            // as long as a real check: the answer's time does not tell which institutions have a token
+            Passwords.matches(token.toCharArray(), DECOY);
+            valid = false;
+        } else {
+            valid = demoCodes.contains(account)
+                    ? MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), (DEMO_PREFIX + account).getBytes(StandardCharsets.UTF_8))
+                    : Passwords.matches(token.toCharArray(), hashes.get(account));
+        }
         if (!valid) {
             throttle.failed(account, source);
             return Optional.empty();

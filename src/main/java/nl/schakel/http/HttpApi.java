@@ -57,8 +57,9 @@ public final class HttpApi {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern TRANSFER_ID = Pattern.compile("[A-Za-z0-9-]{1,40}");
     /** Statuses of a transfer that reached the receiver's queue: from then on the receiver may see it. */
+    /** Where a transfer stands once it surely reached the receiver's queue (a FAILED or DISCARDED one may never have). */
     private static final Set<Status> REACHED_RECEIVER = EnumSet.of(Status.QUEUED, Status.PICKED_UP, Status.ACKNOWLEDGED, Status.DECLINED,
-            Status.FOLLOW_UP_RECEIVED, Status.FAILED, Status.RETRIED, Status.DISCARDED);
+            Status.FOLLOW_UP_RECEIVED);
     /** A submission with an Idempotency-Key whose transfer stands here is answered from the ledger, not taken again. */
     private static final Set<Status> SETTLED = EnumSet.of(Status.REJECTED, Status.DUPLICATE, Status.QUEUED, Status.PICKED_UP,
             Status.ACKNOWLEDGED, Status.DECLINED, Status.FOLLOW_UP_RECEIVED, Status.FAILED, Status.RETRIED, Status.DISCARDED);
@@ -288,12 +289,20 @@ public final class HttpApi {
         respond(exchange, 200, body, null);
     }
 
-    /** The sender (or the institution that submitted it) sees it always; the receiver once it reached its queue. */
+    /**
+     * The institution that submitted it sees it always (not one a document merely names as its
+     * sender); the receiver once it reached its queue (its timeline has QUEUED).
+     */
     private static boolean visible(Transfer t, String owner, List<TransferEvent> timeline) {
-        if (owner.equals(t.sender()) || owner.equals(t.channelOwner())) {
+        if (submittedBy(t, owner)) {
             return true;
         }
-        return owner.equals(t.receiver()) && timeline.stream().anyMatch(e -> REACHED_RECEIVER.contains(e.status()));
+        return owner.equals(t.receiver()) && timeline.stream().anyMatch(e -> e.status() == Status.QUEUED);
+    }
+
+    /** Submitted by this institution: its channel's owner (a row from before owners were kept: its sender). */
+    private static boolean submittedBy(Transfer t, String owner) {
+        return t.channelOwner() != null ? owner.equals(t.channelOwner()) : owner.equals(t.sender());
     }
 
     private static Map<String, Object> transferJson(Transfer t) {
@@ -350,7 +359,7 @@ public final class HttpApi {
             throw new ApiProblem(ApiProblem.Kind.BAD_REQUEST, "role is sent or received.");
         }
         TransferQuery query = TransferQuery.all();
-        query = "sent".equals(role) ? query.withSender(owner) : query.withReceiver(owner);
+        query = "sent".equals(role) ? query.withChannelOwner(owner) : query.withReceiver(owner);
         Status wanted = null;
         if (status != null) {
             try {
@@ -436,11 +445,12 @@ public final class HttpApi {
     /** POST /inbox/{id}/ack: the message is taken off the queue; a dossier is PICKED_UP in the ledger. */
     public void acknowledge(Exchange exchange) throws Exception {
         String owner = httpInstitution(exchange);
-        HttpInbox.Item item = inbox.acknowledge(owner, request(exchange).param("id"))
-                .orElseThrow(() -> new ApiProblem(ApiProblem.Kind.NOT_FOUND, "No message with this id waits in your inbox."));
-        if ("dossier".equals(item.type()) && item.transferId() != null) {
-            ledger.record(item.transferId(), Status.PICKED_UP, "pulled over http by " + owner);
-        }
+        // the pick-up is in the ledger before the message leaves the queue: with the ledger away the ack fails (503) and can be repeated
+        HttpInbox.Item item = inbox.acknowledge(owner, request(exchange).param("id"), acked -> {
+            if ("dossier".equals(acked.type()) && acked.transferId() != null) {
+                ledger.record(acked.transferId(), Status.PICKED_UP, "pulled over http by " + owner);
+            }
+        }).orElseThrow(() -> new ApiProblem(ApiProblem.Kind.NOT_FOUND, "No message with this id waits in your inbox."));
         if (item.transferId() != null) {
             String transferId = item.transferId();
             metrics.delivered("http", item.type(), () -> ledger.find(transferId).map(Transfer::receivedAt).orElse(null));

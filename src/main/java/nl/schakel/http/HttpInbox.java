@@ -91,8 +91,17 @@ public final class HttpInbox {
         }
     }
 
-    /** Takes the message off the queue; empty when it is not (or no longer) there. */
-    public Optional<Item> acknowledge(String code, String id) throws JMSException {
+    /** What must be recorded before a message leaves the queue (the ledger's pick-up); a failure keeps it there. */
+    @FunctionalInterface
+    public interface BeforeRemoval {
+        void record(Item item);
+    }
+
+    /**
+     * Takes the message off the queue once {@code beforeRemoval} has recorded it; empty when it is not
+     * (or no longer) there. When recording fails, the message stays and the failure goes to the caller.
+     */
+    public Optional<Item> acknowledge(String code, String id, BeforeRemoval beforeRemoval) throws JMSException {
         if (!validId(id)) {
             return Optional.empty();
         }
@@ -105,6 +114,12 @@ public final class HttpInbox {
                 return Optional.empty();
             }
             Item item = item(m);
+            try {
+                beforeRemoval.record(item);
+            } catch (RuntimeException e) {
+                s.rollback();
+                throw e;
+            }
             s.commit();
             return Optional.of(item);
         }

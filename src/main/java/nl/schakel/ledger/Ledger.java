@@ -285,6 +285,7 @@ public final class Ledger {
         filter(where, args, "sender = ?", q.sender());
         filter(where, args, "receiver = ?", q.receiver());
         filter(where, args, "document_type = ?", q.documentType());
+        filter(where, args, "channel_owner = ?", q.channelOwner());
         filter(where, args, "received_at >= ?", q.from());
         filter(where, args, "received_at < ?", q.until());
         long total = inTransaction(c -> {

@@ -16,8 +16,8 @@ class DirectoryCheckCommandTest {
         Cli.Result r = Cli.run("directory", "check", DEMO_DIRECTORY.toString());
 
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("9 institutions, 1 agreement", "per channel: file 7, queue 2",
-                "per region:  Emmen 1, Haarlem 2, Hardenberg 1, Nijmegen 3, Utrecht 2", "no warnings");
+        assertThat(r.out()).contains("14 institutions, 1 agreement", "per channel: file 7, http 5, queue 2",
+                "per region:  Emmen 2, Haarlem 3, Hardenberg 2, Nijmegen 4, Utrecht 3", "no warnings");
     }
 
     @Test
@@ -28,7 +28,7 @@ class DirectoryCheckCommandTest {
         Cli.Result r = Cli.run("directory", "check", file.toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.out()).contains("not a valid directory", "institution 30AA00 has channel 'pigeon', not one of [file, queue]");
+        assertThat(r.out()).contains("not a valid directory", "institution 30AA00 has channel 'pigeon', not one of [file, queue, http]");
     }
 
     @Test

@@ -142,6 +142,15 @@ class ConsoleAccountsFileTest extends GatewayTestSupport {
                 + "/observe/jolokia/search/org.apache.camel:type=routes,*")).header("Authorization", basic("jansen", OPERATOR_PASSWORD)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(routes.body()).contains("intake-file-30AA00");
+        // the JVM's diagnostic MBeans (a heap dump holds pupil data) are closed, even to operators
+        HttpResponse<String> diagnostic = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                + "/observe/jolokia/read/com.sun.management:type=HotSpotDiagnostic/DiagnosticOptions"))
+                .header("Authorization", basic("jansen", OPERATOR_PASSWORD)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(diagnostic.body()).contains("\"status\":403").doesNotContain("\"value\"");
+        // a page of another origin is refused
+        HttpResponse<String> crossSite = http.send(HttpRequest.newBuilder(version).header("Authorization", basic("jansen", OPERATOR_PASSWORD))
+                .header("Origin", "https://attacker.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
     }
 
     private static String basic(String user, String password) {

@@ -233,6 +233,25 @@ class HttpApiTest extends GatewayTestSupport {
     }
 
     @Test
+    void a_rejected_document_is_seen_by_the_institution_that_submitted_it_only_not_by_the_sender_it_names_nor_its_receiver()
+            throws Exception {
+        // 30AA00 submits a dossier that names 32AA00 as its sender, to 30AD00: rejected, never queued
+        byte[] forged = new String(dossierTo30AD00("ISK30AA-FORGED-1"), StandardCharsets.UTF_8)
+                .replaceFirst("<c:code>30AA00</c:code>", "<c:code>32AA00</c:code>").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> rejected = post("/transfers", "30AA00", "application/xml", forged);
+        assertThat(rejected.statusCode()).isEqualTo(422);
+        assertThat(rejected.body()).contains("CTX-SENDER-NOT-CHANNEL-OWNER");
+        String transferId = json(rejected).get("transferId").asText();
+
+        assertThat(get("/transfers/" + transferId, "30AA00").statusCode()).isEqualTo(200);
+        assertThat(get("/transfers?role=sent", "30AA00").body()).contains(transferId);
+        assertThat(get("/transfers/" + transferId, "32AA00").statusCode()).isEqualTo(404);
+        assertThat(get("/transfers?role=sent", "32AA00").body()).doesNotContain(transferId);
+        assertThat(get("/transfers/" + transferId, "30AD00").statusCode()).isEqualTo(404);
+        assertThat(get("/transfers?role=received", "30AD00").body()).doesNotContain(transferId);
+    }
+
+    @Test
     void too_many_requests_get_429_with_retry_after() throws Exception {
         int status = 0;
         HttpResponse<String> last = null;
