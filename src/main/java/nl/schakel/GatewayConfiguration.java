@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -151,17 +150,6 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     /** A location is classpath:... or a file path. */
     private static URL locate(CamelContext context, String location) throws IOException {
-        if (location.startsWith("classpath:")) {
-            URL url = context.getClassResolver().loadResourceAsURL(location.substring("classpath:".length()));
-            if (url == null) {
-                throw new IOException("not on the classpath: " + location);
-            }
-            return url;
-        }
-        Path file = Path.of(location.startsWith("file:") ? location.substring(5) : location);
-        if (!Files.isReadable(file)) {
-            throw new IOException("cannot read " + file.toAbsolutePath());
-        }
-        return file.toUri().toURL();
+        return Locations.url(location, context.getClassResolver()::loadResourceAsURL);
     }
 }

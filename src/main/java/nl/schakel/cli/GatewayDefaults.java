@@ -3,8 +3,6 @@ package nl.schakel.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Function;
@@ -54,18 +52,6 @@ final class GatewayDefaults {
 
     /** A location setting, classpath:... or a file path, as the gateway reads it. */
     URL location(String key) throws IOException {
-        String location = text(key);
-        if (location.startsWith("classpath:")) {
-            URL url = GatewayDefaults.class.getClassLoader().getResource(location.substring("classpath:".length()));
-            if (url == null) {
-                throw new IOException("not on the classpath: " + location);
-            }
-            return url;
-        }
-        Path file = Path.of(location.startsWith("file:") ? location.substring(5) : location);
-        if (!Files.isReadable(file)) {
-            throw new IOException("cannot read " + file.toAbsolutePath());
-        }
-        return file.toUri().toURL();
+        return nl.schakel.Locations.url(text(key), GatewayDefaults.class.getClassLoader()::getResource);
     }
 }
