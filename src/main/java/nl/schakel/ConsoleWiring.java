@@ -12,6 +12,7 @@ import nl.schakel.console.Overview;
 import nl.schakel.console.Suspensions;
 import nl.schakel.directory.Directory;
 import nl.schakel.ledger.Ledger;
+import nl.schakel.validation.DocumentCatalogue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -67,7 +69,8 @@ final class ConsoleWiring {
             context.addRouteFromTemplate("intake-file-" + institution.code(), "intake-file", Map.of("code", institution.code()));
             context.addRouteFromTemplate("delivery-file-" + institution.code(), "delivery-file", Map.of("code", institution.code()));
         }, ledger, clocks.wall());
-        Overview overview = new Overview(context, directory, ledger, broker, dataDir, suspensions, clocks.wall());
+        List<String> dossierTypes = context.getRegistry().lookupByNameAndType("catalogue", DocumentCatalogue.class).dossierTypeIds();
+        Overview overview = new Overview(context, directory, ledger, broker, dataDir, suspensions, dossierTypes, clocks.wall());
         ConsoleServer server = new ConsoleServer(new ConsoleServer.Options(settings.text("schakel.console.host"),
                 settings.integer("schakel.console.port"), settings.optional("schakel.console.tls.keystore").orElse(null),
                 settings.optional("schakel.console.tls.keystore-password").orElse(null), settings.number("schakel.console.session-timeout-ms")),

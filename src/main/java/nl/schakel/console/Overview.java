@@ -54,10 +54,13 @@ public final class Overview {
     private final EmbeddedBroker broker;
     private final Path dataDir;
     private final Suspensions suspensions;
+    private final List<String> dossierTypes;
     private final Clock clock;
 
+    /** Waiting messages are dossiers of these types (what a receiver picks up). */
     public Overview(CamelContext context, Directory directory, Ledger ledger, EmbeddedBroker broker, Path dataDir, Suspensions suspensions,
-                    Clock clock) {
+                    List<String> dossierTypes, Clock clock) {
+        this.dossierTypes = List.copyOf(dossierTypes);
         this.context = context;
         this.directory = directory;
         this.ledger = ledger;
@@ -94,7 +97,7 @@ public final class Overview {
     }
 
     private List<InstitutionState> institutions(OffsetDateTime now) throws IOException {
-        Map<String, OffsetDateTime> oldest = ledger.oldestWaiting();
+        Map<String, OffsetDateTime> oldest = ledger.oldestUndelivered(dossierTypes);
         List<InstitutionState> all = new ArrayList<>();
         for (Institution i : directory.all()) {
             boolean file = i.channel() == Institution.Channel.FILE;

@@ -382,21 +382,6 @@ public final class Ledger {
         });
     }
 
-    /** Per receiver, when the oldest transfer still waiting for it (QUEUED, not yet picked up) was received. */
-    public java.util.Map<String, OffsetDateTime> oldestWaiting() {
-        return inTransaction(c -> {
-            java.util.Map<String, OffsetDateTime> oldest = new java.util.TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT receiver, MIN(received_at) FROM transfer WHERE status = 'QUEUED' AND receiver IS NOT NULL GROUP BY receiver");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    oldest.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class));
-                }
-            }
-            return oldest;
-        });
-    }
-
     /** Anonymous counts per month, region and kind on both sides, and outcome; cells under 5 shown as "<5". */
     public List<FlowFigure> flowFigures(YearMonth from, YearMonth to) {
         return inTransaction(c -> {

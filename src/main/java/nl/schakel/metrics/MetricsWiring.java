@@ -43,8 +43,7 @@ public final class MetricsWiring {
         GatewayMetrics metrics = new GatewayMetrics(registry, catalogue.all().stream().map(DocumentType::id).toList(), clock);
         context.getRegistry().bind(GatewayMetrics.BEAN, metrics);
 
-        List<String> dossierTypes = catalogue.all().stream().filter(t -> "dossier".equals(t.messageType())).map(DocumentType::id).toList();
-        Figures figures = new Figures(ledger, dossierTypes, dataDir, settings.number("schakel.disk.min-free-bytes"), clock);
+        Figures figures = new Figures(ledger, catalogue.dossierTypeIds(), dataDir, settings.number("schakel.disk.min-free-bytes"), clock);
         for (Institution i : directory.all()) {
             metrics.gauge("schakel.oldest.undelivered.seconds", "Age of the oldest dossier on the institution's queue or in its outbox"
                     + " waiting to be picked up (QUEUED, not PICKED_UP); 0 when none", List.of("institution", i.code()),

@@ -131,6 +131,11 @@ public final class DocumentCatalogue {
         return byRoot.values();
     }
 
+    /** The ids of the dossier types: the documents a receiver picks up (acknowledgements and follow-ups are never picked up). */
+    public java.util.List<String> dossierTypeIds() {
+        return all().stream().filter(t -> "dossier".equals(t.messageType())).map(DocumentType::id).toList();
+    }
+
     private static NamespaceContext namespaceContext(Map<String, String> prefixes) {
         Map<String, String> copy = Map.copyOf(prefixes);
         return new NamespaceContext() {

@@ -283,7 +283,7 @@ abstract class LedgerContract {
     }
 
     @Test
-    void the_oldest_transfer_waiting_per_receiver_is_the_oldest_queued_one() {
+    void the_oldest_transfer_waiting_per_receiver_is_the_oldest_queued_one_of_the_types_asked_for() {
         OffsetDateTime first = OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC);
         ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
         ledger.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00", first);
@@ -294,8 +294,10 @@ abstract class LedgerContract {
         ledger.markQueued("30AA00", "M-3", "R-3", "inbox.32AB00", first);
         ledger.record("R-3", Status.PICKED_UP, "file");
 
-        assertThat(ledger.oldestWaiting()).containsOnlyKeys("30AB00");
-        assertThat(ledger.oldestWaiting().get("30AB00").toInstant()).isEqualTo(first.toInstant());
+        assertThat(ledger.oldestUndelivered(List.of("transfer-dossier-v1"))).containsOnlyKeys("30AB00");
+        assertThat(ledger.oldestUndelivered(List.of("transfer-dossier-v1")).get("30AB00").toInstant()).isEqualTo(first.toInstant());
+        // only the document types asked for: an acknowledgement is never picked up
+        assertThat(ledger.oldestUndelivered(List.of("acknowledgement-v1"))).isEmpty();
     }
 
     @Test
