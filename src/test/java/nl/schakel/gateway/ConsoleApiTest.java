@@ -131,10 +131,7 @@ class ConsoleApiTest extends GatewayTestSupport {
 
     @Test
     void a_dead_letter_retried_by_the_operator_is_delivered_with_the_retry_in_its_timeline() throws Exception {
-        Files.delete(outbox("30AB00"));
-        Files.writeString(outbox("30AB00"), "not a folder");
-        drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> broker().messageCount("DLQ.inbox.30AB00") == 1);
+        deadLetterTheExampleDossier();
 
         ConsoleClient operator = operator();
         JsonNode letter = operator.get("/console/api/failed").json().get("deadLetters").get(0);
@@ -152,8 +149,7 @@ class ConsoleApiTest extends GatewayTestSupport {
         assertThat(overview.get("health").get("status").asText()).isEqualTo("DOWN");
 
         // the receiver's outbox is repaired, and the operator retries
-        Files.delete(outbox("30AB00"));
-        Files.createDirectory(outbox("30AB00"));
+        repairOutbox30AB00();
         ConsoleClient.Answer retried = operator.post("/console/api/dead-letters/" + letter.get("id").asText() + "/retry");
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
 
@@ -170,10 +166,7 @@ class ConsoleApiTest extends GatewayTestSupport {
 
     @Test
     void a_dead_letter_discarded_with_a_reason_is_gone_and_its_sender_gets_a_discarded_receipt() throws Exception {
-        Files.delete(outbox("30AB00"));
-        Files.writeString(outbox("30AB00"), "not a folder");
-        drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> broker().messageCount("DLQ.inbox.30AB00") == 1);
+        deadLetterTheExampleDossier();
         ConsoleClient operator = operator();
         JsonNode letter = operator.get("/console/api/failed").json().get("deadLetters").get(0);
 

@@ -126,10 +126,7 @@ class ConsoleBrowserTest extends GatewayTestSupport {
 
     @Test
     void an_operator_retries_a_dead_letter_on_the_failed_work_tab_and_it_is_delivered_with_the_retry_in_its_timeline() throws Exception {
-        Files.delete(outbox("30AB00"));
-        Files.writeString(outbox("30AB00"), "not a folder");
-        drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> broker().messageCount("DLQ.inbox.30AB00") == 1);
+        deadLetterTheExampleDossier();
         awaitStatus(MESSAGE_ID, Status.FAILED);
 
         logIn("operator", "demo-operator");
@@ -146,8 +143,7 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         screenshot("console-failed-work.png");
 
         // the receiver's outbox is repaired, and the operator retries
-        Files.delete(outbox("30AB00"));
-        Files.createDirectory(outbox("30AB00"));
+        repairOutbox30AB00();
         letter.findElement(By.cssSelector("button.retry")).click();
         waitForFlash("ok", "Put back on inbox.30AB00");
         waitFor().until(d -> rows("dead-letters-table").isEmpty());

@@ -24,12 +24,7 @@ class DeliveryFailureTest extends GatewayTestSupport {
     @Test
     void a_dossier_that_cannot_be_written_is_dead_lettered_marked_failed_and_its_sender_told() throws Exception {
         // the receiver's outbox cannot be written: a file stands where its folder should be
-        Files.delete(outbox("30AB00"));
-        Files.writeString(outbox("30AB00"), "not a folder");
-
-        drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> broker().messageCount("DLQ.inbox.30AB00") == 1);
+        deadLetterTheExampleDossier();
         assertThat(broker().messageCount("inbox.30AB00")).isZero();
         assertThat(broker().messagesAdded("inbox.30AB00")).isEqualTo(1);
         // the sender was told the dossier was accepted, and then that it could not be delivered

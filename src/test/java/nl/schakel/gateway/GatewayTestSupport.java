@@ -166,6 +166,23 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         return dataDir.resolve("quarantine").resolve(code);
     }
 
+    /**
+     * The example dossier from 30AA00 to 30AB00, dead-lettered: a file stands where 30AB00's outbox
+     * folder should be, so every delivery attempt fails until {@link #repairOutbox30AB00()}.
+     */
+    protected void deadLetterTheExampleDossier() throws IOException {
+        Files.delete(outbox("30AB00"));
+        Files.writeString(outbox("30AB00"), "not a folder");
+        drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> broker().messageCount("DLQ.inbox.30AB00") == 1);
+    }
+
+    /** 30AB00's outbox is a folder again. */
+    protected void repairOutbox30AB00() throws IOException {
+        Files.delete(outbox("30AB00"));
+        Files.createDirectory(outbox("30AB00"));
+    }
+
     /** Drops a file the way a school system should: written beside, then renamed in. */
     protected void drop(String code, String name, byte[] content) throws IOException {
         Path temp = inbox(code).resolve("." + name + ".part");
