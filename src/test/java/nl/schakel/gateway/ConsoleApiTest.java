@@ -292,6 +292,9 @@ class ConsoleApiTest extends GatewayTestSupport {
         await().until(() -> paused("delivery-file-30AB00"));
         drop("30AA00", "isk-to-vo.xml", Files.readAllBytes(EXAMPLES.resolve("isk-to-vo.xml")));
         await().until(() -> broker().messageCount("inbox.30AB00") == 1);
+        // a receive already under way when the route was suspended hands its message back to the
+        // broker, which counts it again a moment later: the overview is a snapshot, so wait for it
+        await().until(() -> waitingFor(operator, "30AB00") == 1);
         JsonNode overview = operator.get("/console/api/overview").json();
         JsonNode route = StreamSupport.stream(overview.get("routes").spliterator(), false)
                 .filter(r -> r.get("id").asText().equals("delivery-file-30AB00")).findFirst().orElseThrow();
@@ -304,6 +307,7 @@ class ConsoleApiTest extends GatewayTestSupport {
                 .filter(i -> i.get("code").asText().equals("30AB00")).findFirst().orElseThrow();
         assertThat(receiver.get("waitingMessages").asLong()).isEqualTo(1);
         assertThat(receiver.get("oldestWaitingAt").isNull()).isFalse();
+        assertThat(outbox("30AB00")).isEmptyDirectory();
 
         assertThat(operator.post("/console/api/routes/delivery-file-30AB00/resume").status()).isEqualTo(200);
         awaitFiles(outbox("30AB00"), "dossier-*", 1);
@@ -320,5 +324,11 @@ class ConsoleApiTest extends GatewayTestSupport {
         assertThat(anonymous.get("/console/assets/index.html").status()).isEqualTo(404);
         assertThat(anonymous.get("/pom.xml").status()).isEqualTo(404);
         assertThat(Path.of("pom.xml")).exists();
+    }
+
+    private static long waitingFor(ConsoleClient operator, String code) throws Exception {
+        JsonNode overview = operator.get("/console/api/overview").json();
+        return StreamSupport.stream(overview.get("institutions").spliterator(), false)
+                .filter(i -> i.get("code").asText().equals(code)).findFirst().orElseThrow().get("waitingMessages").asLong();
     }
 }
