@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -89,8 +90,16 @@ public class GatewayConfiguration implements CamelConfiguration {
             t.setDaemon(true);
             return t;
         });
-        Future<DocumentCatalogue> catalogueLoading = startup.submit(() -> DocumentCatalogue.load(catalogueLocation));
-        Future<Formats> formatsLoading = startup.submit(() -> new Formats(directory, maxBytes, maxDepth, spool));
+        List<URL> catalogues = new java.util.ArrayList<>(List.of(catalogueLocation));
+        for (String extension : settings.text("schakel.catalogue-extensions").split(",")) {
+            if (!extension.isBlank()) {
+                catalogues.add(locate(context, extension.strip()));
+            }
+        }
+        Future<DocumentCatalogue> catalogueLoading = startup.submit(() -> DocumentCatalogue.load(catalogues,
+                Map.of("standards", settings.text("schakel.standards-dir")),
+                skipped -> LOG.warn("Document type {} is not accepted: set schakel.standards-dir to the folder with the standard's files", skipped)));
+        Future<Formats> formatsLoading = startup.submit(() -> new Formats(directory, maxBytes, maxDepth, spool, clocks.wall()));
         Future<Ledger> ledgerOpening = startup.submit(() -> LedgerSetup.open(settings, dataDir, clocks.wall()));
         startup.shutdown();
 

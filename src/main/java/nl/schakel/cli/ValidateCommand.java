@@ -76,7 +76,15 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
         List<Path> files = files();
         Directory directory = directoryFile == null ? null : directory();
         GatewayDefaults settings = GatewayDefaults.load(root::env);
-        DocumentCatalogue catalogue = DocumentCatalogue.load(settings.location("schakel.catalogue"));
+        java.util.List<java.net.URL> catalogues = new java.util.ArrayList<>(List.of(settings.location("schakel.catalogue")));
+        for (String extension : settings.text("schakel.catalogue-extensions").split(",")) {
+            if (!extension.isBlank()) {
+                catalogues.add(nl.schakel.Locations.url(extension.strip(), GatewayDefaults.class.getClassLoader()::getResource));
+            }
+        }
+        DocumentCatalogue catalogue = DocumentCatalogue.load(catalogues,
+                java.util.Map.of("standards", settings.text("schakel.standards-dir")),
+                skipped -> spec.commandLine().getErr().println("Not checked: document type " + skipped + "; set schakel.standards-dir"));
         int maxBytes = settings.integer("schakel.max-message-bytes");
         MessageValidator validator = MessageValidator.offline(catalogue, directory, maxBytes, settings.integer("schakel.max-element-depth"));
 

@@ -9,6 +9,7 @@ import jakarta.xml.bind.Unmarshaller;
 import nl.schakel.directory.Directory;
 import nl.schakel.directory.Institution;
 import nl.schakel.message.Headers;
+import nl.schakel.oso.OsoMapping;
 import nl.schakel.model.acknowledgement.Acknowledgement;
 import nl.schakel.model.dossier.TransferDossier;
 import nl.schakel.model.followup.FollowUpReport;
@@ -33,10 +34,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 
 /**
- * Puts a message in the format its recipient prefers, just before it goes onto the recipient's
- * queue: JSON of the same model where the directory says so, XML otherwise.
+ * Puts a message in the format its recipient takes, just before it goes onto the recipient's
+ * queue: Schakel v1 as XML or JSON of the same model, or the national OSO dossier (docs/OSO-MAPPING.md).
  */
 public final class Formats {
     private final Directory directory;
@@ -47,9 +50,16 @@ public final class Formats {
     private final ThreadLocal<Unmarshaller> unmarshallers;
     private final Spool spool;
     private final SAXParserFactory parsers;
+    private final OsoMapping osoMapping = new OsoMapping();
+    private final Clock clock;
 
     public Formats(Directory directory, int maxBytes, int maxDepth, Spool spool) {
+        this(directory, maxBytes, maxDepth, spool, Clock.systemUTC());
+    }
+
+    public Formats(Directory directory, int maxBytes, int maxDepth, Spool spool, Clock clock) {
         this.directory = directory;
+        this.clock = clock;
         this.spool = spool;
         this.parsers = SafeXml.saxParsers();
         try {
@@ -71,15 +81,50 @@ public final class Formats {
         xmlInput.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
     }
 
-    /** The recipient is the institution of the destination queue inbox.&lt;code&gt;. */
+    /**
+     * The recipient is the institution of the destination queue inbox.&lt;code&gt;. The document a
+     * transfer forwards goes in the format the recipient takes: an OSO dossier as sent to an OSO
+     * receiver and mapped to v1 for the others; a v1 dossier mapped to OSO for an OSO receiver. What
+     * has no OSO form (acknowledgements, follow-ups, receipts) goes to an OSO receiver as v1 XML.
+     */
     public void forRecipient(Exchange exchange) throws InvalidPayloadException, JAXBException, XMLStreamException, IOException {
         Message in = exchange.getIn();
         String destination = in.getHeader("CamelJmsDestinationName", String.class);
         String code = destination.substring(destination.indexOf('.') + 1);
-        boolean wantsJson = directory.find(code).map(i -> i.format() == Institution.Format.JSON).orElse(false);
-        if (wantsJson) {
-            Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
-            if (verdict != null && verdict.large() != null && in.getBody() instanceof File file && file.toPath().equals(verdict.large().file())) {
+        Institution recipient = directory.find(code).orElse(null);
+        Institution.Format wanted = recipient == null ? Institution.Format.XML : recipient.format();
+        Verdict verdict = exchange.getProperty(Headers.VERDICT, Verdict.class);
+        boolean forwarded = verdict != null && verdict.type() != null && verdict.document() != null
+                && (in.getBody() == verdict.xml() && verdict.xml() != null
+                    || verdict.large() != null && in.getBody() instanceof File file && file.toPath().equals(verdict.large().file()));
+        if (forwarded && !verdict.type().isV1()) {
+            if (wanted == Institution.Format.OSO) {
+                in.setHeader(Headers.FORMAT, "oso");
+                return;
+            }
+            // a mapped dossier is small (OSO's attachments are not carried): JSON is made of its bytes below
+            byte[] v1 = osoMapping.toV1(verdict.document(), verdict.field("messageId"), party(verdict.field("sender")),
+                    party(code), OffsetDateTime.now(clock));
+            in.setBody(v1);
+            if (wanted == Institution.Format.JSON) {
+                in.setBody(json.writeValueAsBytes(model(unmarshal(v1))));
+                in.setHeader(Headers.FORMAT, "json");
+            } else {
+                in.setHeader(Headers.FORMAT, "xml");
+            }
+            return;
+        }
+        if (wanted == Institution.Format.OSO) {
+            if (forwarded && "dossier".equals(verdict.type().messageType())) {
+                in.setBody(osoMapping.toOso(verdict.document(), party(verdict.field("sender")), party(code), OffsetDateTime.now(clock)));
+                in.setHeader(Headers.FORMAT, "oso");
+            } else {
+                in.setHeader(Headers.FORMAT, "xml");
+            }
+            return;
+        }
+        if (wanted == Institution.Format.JSON) {
+            if (forwarded && verdict.large() != null) {
                 // a large document: JSON of its small DOM, with the attachments streamed in from the file
                 Path target = spool.newFile(".json");
                 Spool.deleteWhenDone(exchange, target);
@@ -90,14 +135,18 @@ public final class Formats {
             } else {
                 byte[] xml = in.getMandatoryBody(byte[].class);
                 // the accepted document was parsed during validation: its DOM serves when it is this very body
-                Object model = verdict != null && verdict.xml() == xml && verdict.document() != null
-                        ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(xml);
+                Object model = forwarded ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(xml);
                 in.setBody(json.writeValueAsBytes(model(model)));
             }
             in.setHeader(Headers.FORMAT, "json");
         } else {
             in.setHeader(Headers.FORMAT, "xml");
         }
+    }
+
+    private OsoMapping.Party party(String code) {
+        Institution i = directory.find(code).orElseThrow(() -> new IllegalStateException("institution " + code + " is not in the directory"));
+        return new OsoMapping.Party(i.code(), i.kind().value(), i.name());
     }
 
     /**

@@ -70,7 +70,8 @@ public final class Directory {
             }
             Institution.Channel channel = e.channel == null ? Institution.Channel.FILE
                     : choice(Institution.Channel.class, e.channel, source, e.code, "channel");
-            Institution.Format format = e.format == null ? Institution.Format.XML
+            // v1 is Schakel's own format as XML
+            Institution.Format format = e.format == null || e.format.equalsIgnoreCase("v1") ? Institution.Format.XML
                     : choice(Institution.Format.class, e.format, source, e.code, "format");
             InstitutionKind kind;
             try {

@@ -11,6 +11,9 @@ public record Institution(String code, String name, InstitutionKind kind, String
      */
     public enum Channel { FILE, QUEUE, HTTP }
 
-    /** The format the institution prefers to receive. */
-    public enum Format { XML, JSON }
+    /**
+     * The format the institution receives: Schakel v1 as XML (in the directory {@code xml} or {@code v1}),
+     * v1 as JSON, or the national OSO dossier ({@code oso}: an OSO dossier as sent, a v1 dossier mapped to OSO).
+     */
+    public enum Format { XML, JSON, OSO }
 }

@@ -161,6 +161,9 @@ public final class HttpApi {
         in.setHeader(Exchange.FILE_LENGTH, (long) body.length);
         in.setHeader("schakelChannel", "http");
         in.setHeader(Headers.CHANNEL_OWNER, owner);
+        // the query parameter receiver: for a document that names no receiver (an OSO dossier)
+        in.setHeader(Headers.CHANNEL_RECEIVER, in.getHeader("receiver", String.class));
+        in.removeHeader("receiver");
         in.setHeader(TO_INTAKE, true);
         String key = request.idempotencyKey();
         if (key != null) {
@@ -429,6 +432,9 @@ public final class HttpApi {
         boolean wantsXml = accept.contains("application/xml") || accept.contains("text/xml");
         byte[] body = fetched.body();
         boolean json = isJson;
+        if (wantsJson && "oso".equals(fetched.item().format())) {
+            throw new ApiProblem(ApiProblem.Kind.NOT_ACCEPTABLE, "Your institution receives OSO dossiers, which are XML; ask for application/xml.");
+        }
         if (wantsJson && !isJson) {
             body = formats.toJson(body);
             json = true;

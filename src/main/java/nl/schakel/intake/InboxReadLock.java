@@ -56,9 +56,12 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
             // gone in the meantime, or not readable: a later poll sees it again if it is still there
             return false;
         }
+        // in a receiver folder (inbox/<code>/<receiver>/x.xml) neither folder may be a link
+        boolean inReceiverFolder = file.getRelativeFilePath() != null && file.getRelativeFilePath().replace(File.separatorChar, '/').contains("/");
         boolean ownRegularFile = Boolean.TRUE.equals(attributes.get("isRegularFile"))
                 && ((Number) attributes.get("nlink")).intValue() == 1
-                && !Files.isSymbolicLink(entry.getParent());
+                && !Files.isSymbolicLink(entry.getParent())
+                && !(inReceiverFolder && Files.isSymbolicLink(entry.getParent().getParent()));
         if (!ownRegularFile) {
             exchange.setProperty(NOT_A_REGULAR_FILE, true);
             return true;

@@ -104,7 +104,8 @@ public final class Intake {
             return validator.tooLarge();
         }
         try (InputStream body = exchange.getIn().getMandatoryBody(InputStream.class)) {
-            Verdict verdict = validator.validate(body, owner, bytes -> exchange.setProperty(RECEIVED, bytes));
+            Verdict verdict = validator.validate(body, owner, exchange.getIn().getHeader(Headers.CHANNEL_RECEIVER, String.class),
+                    bytes -> exchange.setProperty(RECEIVED, bytes));
             if (verdict.large() != null) {
                 // spooled by the validator: kept for the quarantine when rejected, deleted when done
                 exchange.setProperty(RECEIVED, verdict.large().file());

@@ -25,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 public final class QueueIntake {
     /** The header the route sets before {@link #prepare}: which channel the message came in on. */
     private static final String CHANNEL = "schakelChannel";
+    /** The message property naming the receiver of a document that names none (an OSO dossier). */
+    public static final String RECEIVER_PROPERTY = "schakelReceiver";
     /** A Core text body: a not-null flag, an int length, then two bytes per UTF-16 char. */
     private static final int TEXT_ENCODING_OVERHEAD = 5;
     private final int maxDeliveryAttempts;
@@ -57,8 +59,11 @@ public final class QueueIntake {
         // pupil's name, a schakelMessageId or schakelReceiver of its own), not its JMS headers
         // (JMSReplyTo, JMSCorrelationID, JMSType). What the gateway needs it takes from the validated
         // document and from the broker's stamp.
+        // the one property the gateway reads from the client: the receiver of a document that names none (OSO)
+        String receiver = jms.getStringProperty(RECEIVER_PROPERTY);
         in.removeHeaders("*", CHANNEL);
         in.setHeader(Headers.CHANNEL_OWNER, sender(exchange));
+        in.setHeader(Headers.CHANNEL_RECEIVER, receiver);
         // the broker's id of this message, the same on every redelivery: a retake keeps its transfer id
         if (jms instanceof org.apache.activemq.artemis.jms.client.ActiveMQMessage artemis) {
             exchange.setProperty(Intake.INPUT_KEY, "queue:" + sender(exchange) + ":" + artemis.getCoreMessage().getMessageID()

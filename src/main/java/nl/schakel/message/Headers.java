@@ -5,6 +5,8 @@ public final class Headers {
     /** Kind of message: dossier, acknowledgement, follow-up, receipt. */
     public static final String TYPE = "schakelType";
     public static final String CHANNEL_OWNER = "schakelChannelOwner";
+    /** The receiver the channel names (receiver folder, schakelReceiver property, receiver parameter), for a document that names none. */
+    public static final String CHANNEL_RECEIVER = "schakelChannelReceiver";
     /** accepted, rejected or duplicate. */
     public static final String OUTCOME = "schakelOutcome";
     public static final String DOCUMENT_TYPE = "schakelDocumentType";

@@ -19,7 +19,7 @@ import static nl.schakel.validation.ValidationError.Stage.CONTEXT;
 final class ContextRules {
     /** The codes of the rules that need the directory: an offline check without one skips them. */
     static final List<String> NEED_DIRECTORY = List.of("CTX-UNKNOWN-SENDER", "CTX-UNKNOWN-RECEIVER", "CTX-SENDER-KIND-MISMATCH",
-            "CTX-RECEIVER-KIND-MISMATCH", "CTX-NO-AGREEMENT");
+            "CTX-RECEIVER-KIND-MISMATCH", "CTX-NO-AGREEMENT", "CTX-RECEIVER-NOT-NAMED", "CTX-RECEIVER-CANNOT-READ");
     /** The code of the rule that needs the transfers delivered (the ledger): skipped without one. */
     static final String NEEDS_DELIVERIES = "CTX-NOT-YOUR-TRANSFER";
 
@@ -32,11 +32,23 @@ final class ContextRules {
         this.delivered = delivered;
     }
 
-    List<ValidationError> check(Map<String, String> fields, String channelOwner) {
+    List<ValidationError> check(DocumentType type, Map<String, String> fields, String channelOwner) {
         List<ValidationError> errors = new ArrayList<>();
         String sender = fields.get("sender");
         String receiver = fields.get("receiver");
+        if (receiver == null && type.receiverFromChannel()) {
+            if (directory == null) {
+                // an offline check: the channel will name the receiver
+                return errors;
+            }
+            errors.add(ValidationError.atPath(CONTEXT, "CTX-RECEIVER-NOT-NAMED",
+                    "A document of type " + type.id() + " names no receiver: name it on the channel, with the folder inbox/<your code>/<receiver code>/,"
+                            + " the message property schakelReceiver, or the HTTP parameter receiver.", "receiver"));
+        }
         if (sender == null || receiver == null) {
+            if (!errors.isEmpty()) {
+                return errors;
+            }
             errors.add(ValidationError.at(CONTEXT, "CTX-PARTIES-UNREADABLE",
                     "The gateway cannot read both a sender and a receiver institution code from this document, so it cannot route it."));
             return errors;
@@ -58,6 +70,12 @@ final class ContextRules {
         if (to.isEmpty()) {
             errors.add(ValidationError.atPath(CONTEXT, "CTX-UNKNOWN-RECEIVER",
                     "The receiver's code is not in the gateway's directory.", "receiver"));
+        }
+        if (to.isPresent() && !type.isV1() && type.mapping() == null && to.get().format() != Institution.Format.OSO) {
+            errors.add(ValidationError.atPath(CONTEXT, "CTX-RECEIVER-CANNOT-READ",
+                    "The receiver " + receiver + " takes " + to.get().format().name().toLowerCase(java.util.Locale.ROOT)
+                            + " and the gateway has no mapping of " + type.id() + " to it; only receivers that take " + type.standard() + " can get it.",
+                    "receiver"));
         }
         if (from.isPresent() && to.isPresent()) {
             kindMatches(errors, from.get(), fields.get("senderKind"), "sender");

@@ -38,19 +38,50 @@ public final class DocumentCatalogue {
 
     /** Reads the catalogue at {@code location}; schema and rule paths resolve against it. */
     public static DocumentCatalogue load(URL location) throws IOException {
+        return load(location, Map.of(), skipped -> { });
+    }
+
+    /**
+     * Reads the catalogue at {@code location}. A {@code ${name}} in a schema or rules path is replaced by
+     * {@code variables.get(name)} (an absolute path or URL; otherwise it resolves against the catalogue).
+     * An entry marked {@code optional} whose schema is not there is left out and named to {@code skipped}:
+     * the gateway then does not accept that document type.
+     */
+    public static DocumentCatalogue load(URL location, Map<String, String> variables, java.util.function.Consumer<String> skipped) throws IOException {
+        return load(List.of(location), variables, skipped);
+    }
+
+    /**
+     * Reads the catalogue files at {@code locations} in turn, the shipped one first and then an
+     * operator's extensions (another version of a standard: README, "OSO dossiers"), as one catalogue.
+     */
+    public static DocumentCatalogue load(List<URL> locations, Map<String, String> variables, java.util.function.Consumer<String> skipped)
+            throws IOException {
+        Map<QName, DocumentType> types = new LinkedHashMap<>();
+        java.util.Set<String> namespaces = new java.util.HashSet<>();
+        for (URL location : locations) {
+            addEntries(location, variables, skipped, types, namespaces);
+        }
+        return new DocumentCatalogue(types, java.util.Set.copyOf(namespaces));
+    }
+
+    private static void addEntries(URL location, Map<String, String> variables, java.util.function.Consumer<String> skipped,
+                                   Map<QName, DocumentType> types, java.util.Set<String> namespaces) throws IOException {
         CatalogueFile file;
         try (InputStream in = location.openStream()) {
             file = JsonMapper.builder(new YAMLFactory())
                     .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
                     .readValue(in, CatalogueFile.class);
         }
-        Map<QName, DocumentType> types = new LinkedHashMap<>();
-        java.util.Set<String> namespaces = new java.util.HashSet<>();
         for (Entry e : file.documentTypes) {
             QName root = new QName(e.namespace, e.root);
-            URL schemaUrl = new URL(location, e.schema);
+            URL schemaUrl = resolve(location, e.schema, variables, e.id);
+            if (e.optional && !readable(schemaUrl)) {
+                skipped.accept(e.id + " (its schema " + schemaUrl + " is not there)");
+                continue;
+            }
             collectNamespaces(schemaUrl, namespaces, new java.util.HashSet<>());
-            RuleSet rules = e.rules == null ? null : RuleSet.compile(new URL(location, e.rules), e.id);
+            RuleSet rules = e.rules == null ? null : RuleSet.compile(resolve(location, e.rules, variables, e.id), e.id);
             Class<?> model = null;
             if (e.model != null) {
                 try {
@@ -60,12 +91,57 @@ public final class DocumentCatalogue {
                 }
             }
             DocumentType type = new DocumentType(e.id, e.messageType == null ? "message" : e.messageType, root, compileSchema(schemaUrl, e.id), rules,
-                    namespaceContext(e.namespaces), Map.copyOf(e.fields), model);
+                    namespaceContext(e.namespaces), Map.copyOf(e.fields), model, choice(e.standard, DocumentType.V1, e.id, "standard"),
+                    e.mapping, "channel".equals(choice(e.receiverFrom, "document", e.id, "receiverFrom", "document", "channel")),
+                    "content".equals(choice(e.messageIdFrom, "document", e.id, "messageIdFrom", "document", "content")));
+            if (type.receiverFromChannel() && !type.messageIdFromContent() && !e.fields.containsKey("messageId")) {
+                throw new IllegalArgumentException("catalogue entry " + e.id + ": no messageId field and no messageIdFrom: content");
+            }
+            if (e.mapping != null && !DocumentType.MAPPINGS.getOrDefault(e.mapping, "").equals(e.namespace)) {
+                throw new IllegalArgumentException("catalogue entry " + e.id + ": the mapping " + e.mapping + " is not one for namespace " + e.namespace
+                        + "; built in: " + DocumentType.MAPPINGS);
+            }
             if (types.put(root, type) != null) {
                 throw new IllegalArgumentException("catalogue lists root element " + root + " twice");
             }
         }
-        return new DocumentCatalogue(types, java.util.Set.copyOf(namespaces));
+    }
+
+    private static URL resolve(URL catalogue, String path, Map<String, String> variables, String id) throws java.net.MalformedURLException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([\\w.-]+)}").matcher(path);
+        StringBuilder resolved = new StringBuilder();
+        while (m.find()) {
+            String value = variables.get(m.group(1));
+            if (value == null) {
+                throw new IllegalArgumentException("catalogue entry " + id + ": " + path + " names ${" + m.group(1) + "}, which is not set");
+            }
+            m.appendReplacement(resolved, java.util.regex.Matcher.quoteReplacement(value));
+        }
+        m.appendTail(resolved);
+        String text = resolved.toString();
+        // a variable may hold a plain folder path: made a file URL, not resolved against a classpath catalogue
+        if (!text.equals(path) && !text.matches("^[a-z][a-z0-9+.-]*:.*")) {
+            return java.nio.file.Path.of(text).toAbsolutePath().normalize().toUri().toURL();
+        }
+        return new URL(catalogue, text);
+    }
+
+    private static boolean readable(URL url) {
+        try (InputStream in = url.openStream()) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String choice(String value, String absent, String id, String key, String... allowed) {
+        if (value == null) {
+            return absent;
+        }
+        if (allowed.length > 0 && !java.util.Arrays.asList(allowed).contains(value)) {
+            throw new IllegalArgumentException("catalogue entry " + id + ": " + key + " is " + value + ", expected one of " + java.util.Arrays.toString(allowed));
+        }
+        return value;
     }
 
     /** The target namespaces of a schema and of the schemas it imports or includes. */
@@ -170,5 +246,15 @@ public final class DocumentCatalogue {
         @JsonProperty public String model;
         @JsonProperty public Map<String, String> namespaces = Map.of();
         @JsonProperty public Map<String, String> fields = Map.of();
+        /** Left out (with a warning) when its schema is not there, e.g. a standard's XSD the operator has not installed. */
+        @JsonProperty public boolean optional;
+        /** The standard the document follows: v1 (Schakel's own) or another, e.g. oso; receivers of that format get it as sent. */
+        @JsonProperty public String standard;
+        /** The built-in mapping to Schakel v1 for receivers that read v1 or JSON, e.g. oso-2019. */
+        @JsonProperty public String mapping;
+        /** document (default): the document names its receiver; channel: the channel does (folder, property, parameter). */
+        @JsonProperty public String receiverFrom;
+        /** document (default): a field names the message id; content: derived from the document's bytes and its receiver. */
+        @JsonProperty public String messageIdFrom;
     }
 }

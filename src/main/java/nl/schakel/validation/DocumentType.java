@@ -14,8 +14,18 @@ import java.util.regex.Pattern;
  * the XPaths of the fields the gateway routes on, and the generated model class (for JSON).
  */
 public record DocumentType(String id, String messageType, QName root, Schema schema, RuleSet rules,
-                           NamespaceContext namespaces, Map<String, String> fieldPaths, Class<?> model) {
+                           NamespaceContext namespaces, Map<String, String> fieldPaths, Class<?> model, String standard, String mapping,
+                           boolean receiverFromChannel, boolean messageIdFromContent) {
+    /** Schakel's own standard. */
+    public static final String V1 = "v1";
+    /** The mappings to and from v1 the gateway has built in, with the namespace each reads. */
+    public static final Map<String, String> MAPPINGS = Map.of("oso-2019", "http://www.edustandaard.nl/oso_gegevensset/2019/dossier");
     private static final Pattern CHILD_PATH = Pattern.compile("(/([A-Za-z_][\\w.\\-]*:)?[A-Za-z_][\\w.\\-]*)+");
+
+    /** Whether this type is Schakel v1. */
+    public boolean isV1() {
+        return V1.equals(standard);
+    }
 
     public boolean hasModel() {
         return model != null;

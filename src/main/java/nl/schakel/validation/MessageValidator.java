@@ -75,13 +75,24 @@ public final class MessageValidator {
      * {@link Verdict#large()} names it, and the caller deletes it when done.
      */
     public Verdict validate(InputStream in, String channelOwner, java.util.function.Consumer<byte[]> received) throws IOException {
+        return validate(in, channelOwner, null, received);
+    }
+
+    /**
+     * As {@link #validate(InputStream, String, java.util.function.Consumer)}, with the receiver the channel
+     * names ({@code channelReceiver}, may be null): the receiver folder, the schakelReceiver property or
+     * the HTTP parameter. A document type that names no receiver (an OSO dossier) takes it from there;
+     * one that does must name the same.
+     */
+    public Verdict validate(InputStream in, String channelOwner, String channelReceiver, java.util.function.Consumer<byte[]> received)
+            throws IOException {
         byte[] head = in.readNBytes((int) Math.min((long) spool.thresholdBytes() + 1, (long) maxBytes + 1));
         if (head.length > maxBytes) {
             return tooLarge(null);
         }
         if (head.length <= spool.thresholdBytes()) {
             received.accept(head);
-            return validate(head, channelOwner);
+            return validate(head, channelOwner, channelReceiver);
         }
         Path file = spool.newFile(".body");
         try {
@@ -103,7 +114,7 @@ public final class MessageValidator {
                     digest.update(chunk, 0, n);
                 }
             }
-            return validateLarge(file, HexFormat.of().formatHex(digest.digest()), head, channelOwner, received);
+            return validateLarge(file, HexFormat.of().formatHex(digest.digest()), head, channelOwner, channelReceiver, received);
         } catch (IOException | RuntimeException | Error e) {
             // the caller learns of the file only from a verdict: without one, it is ours to delete
             Files.deleteIfExists(file);
@@ -127,7 +138,7 @@ public final class MessageValidator {
      * A body that is not XML (JSON) is read into memory, validated one at a time like a large XML
      * body, and its spool file deleted; its bytes go to {@code received} only when it is rejected.
      */
-    private Verdict validateLarge(Path file, String sha256, byte[] head, String channelOwner,
+    private Verdict validateLarge(Path file, String sha256, byte[] head, String channelOwner, String channelReceiver,
                                   java.util.function.Consumer<byte[]> received) throws IOException {
         int first = firstSignificant(head);
         try {
@@ -135,7 +146,7 @@ public final class MessageValidator {
                 return spool.exclusively(() -> {
                     byte[] bytes = Files.readAllBytes(file);
                     Files.delete(file);
-                    Verdict verdict = validate(bytes, channelOwner);
+                    Verdict verdict = validate(bytes, channelOwner, channelReceiver);
                     if (!verdict.accepted()) {
                         received.accept(bytes);
                     }
@@ -147,7 +158,8 @@ public final class MessageValidator {
                     return xml.read(in, true);
                 }
             });
-            return judge(read.type(), read.document(), null, new LargeBody(file, read.elided()), read.schemaErrors(), channelOwner, sha256);
+            return judge(read.type(), read.document(), null, new LargeBody(file, read.elided()), read.schemaErrors(), channelOwner,
+                    channelReceiver, sha256);
         } catch (RejectedInput e) {
             return rejected(null, RoutingFields.readBefore(e.messageId()), sha256, List.of(e.error()), new LargeBody(file, List.of()));
         } catch (InterruptedException e) {
@@ -161,6 +173,11 @@ public final class MessageValidator {
     }
 
     public Verdict validate(byte[] bytes, String channelOwner) {
+        return validate(bytes, channelOwner, null);
+    }
+
+    /** As {@link #validate(byte[], String)}, with the receiver the channel names (may be null). */
+    public Verdict validate(byte[] bytes, String channelOwner, String channelReceiver) {
         String sha256 = sha256(bytes);
         if (bytes.length > maxBytes) {
             return tooLarge(sha256);
@@ -175,10 +192,10 @@ public final class MessageValidator {
         }
         try {
             if (bytes[first] == '<') {
-                return fromXml(bytes, channelOwner, sha256);
+                return fromXml(bytes, channelOwner, channelReceiver, sha256);
             }
             if (bytes[first] == '{') {
-                return fromJson(bytes, channelOwner, sha256);
+                return fromJson(bytes, channelOwner, channelReceiver, sha256);
             }
             return rejected(null, Map.of(), sha256, List.of(ValidationError.at(PARSE, "PARSE-UNKNOWN-FORMAT",
                     "The message is neither XML (starting with '<') nor JSON (starting with '{').")));
@@ -187,28 +204,29 @@ public final class MessageValidator {
         }
     }
 
-    private Verdict fromXml(byte[] bytes, String channelOwner, String sha256) throws RejectedInput {
+    private Verdict fromXml(byte[] bytes, String channelOwner, String channelReceiver, String sha256) throws RejectedInput {
         XmlReader.Result read = xml.read(bytes);
-        return judge(read.type(), read.document(), bytes, null, read.schemaErrors(), channelOwner, sha256);
+        return judge(read.type(), read.document(), bytes, null, read.schemaErrors(), channelOwner, channelReceiver, sha256);
     }
 
-    private Verdict fromJson(byte[] bytes, String channelOwner, String sha256) throws RejectedInput {
+    private Verdict fromJson(byte[] bytes, String channelOwner, String channelReceiver, String sha256) throws RejectedInput {
         JsonReader.Result read = json.read(bytes);
         if (!read.readErrors().isEmpty()) {
             return rejected(null, RoutingFields.readBefore(read.messageId()), sha256, read.readErrors());
         }
-        return judge(read.type(), read.document(), read.xml(), null, read.schemaErrors(), channelOwner, sha256);
+        return judge(read.type(), read.document(), read.xml(), null, read.schemaErrors(), channelOwner, channelReceiver, sha256);
     }
 
     private Verdict judge(DocumentType type, Document document, byte[] xmlBytes, LargeBody large, List<ValidationError> schemaErrors,
-                          String channelOwner, String sha256) {
+                          String channelOwner, String channelReceiver, String sha256) {
         List<ValidationError> errors = new ArrayList<>(schemaErrors);
         if (errors.isEmpty() && type.rules() != null) {
             errors.addAll(type.rules().check(document));
         }
         Map<String, String> fields = new LinkedHashMap<>();
         errors.addAll(routingFields.read(type, document, fields));
-        errors.addAll(context.check(fields, channelOwner));
+        errors.addAll(ChannelFields.apply(type, fields, channelReceiver, sha256));
+        errors.addAll(context.check(type, fields, channelOwner));
         return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256, document, large)
                 : rejected(type, fields, sha256, errors, large);
     }

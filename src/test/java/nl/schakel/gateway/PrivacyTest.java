@@ -130,6 +130,44 @@ class PrivacyTest extends GatewayTestSupport {
         }
     }
 
+    @Test
+    void personal_values_of_oso_dossiers_appear_in_no_log_line_receipt_or_console_page() throws Exception {
+        List<Path> examples = nl.schakel.oso.OsoExamples.all();
+        for (Path example : examples) {
+            byte[] dossier = nl.schakel.oso.OsoExamples.from(example, "30AA00");
+            Path folder = inbox("30AA00").resolve("30AB00");
+            Files.createDirectories(folder);
+            Files.write(folder.resolve(example.getFileName()), dossier);
+        }
+        // rejected: no receiver named, a broken schema, another school's dossier
+        byte[] first = nl.schakel.oso.OsoExamples.from(examples.get(0), "30AA00");
+        drop("30AA00", "unnamed.xml", first);
+        Path broken = inbox("30AA00").resolve("30AE00");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("broken.xml"), new String(first, StandardCharsets.UTF_8)
+                .replace("<overdrachtsoort>overstapdossier</overdrachtsoort>", "<overdrachtsoort>Björn van de Berg</overdrachtsoort>"));
+        Path other = inbox("30AB00").resolve("30AE00");
+        Files.createDirectories(other);
+        Files.write(other.resolve("other.xml"), first);
+
+        awaitFiles(outbox("30AA00"), "receipt-*", examples.size() + 2);
+        awaitFiles(outbox("30AB00"), "receipt-*", 1);
+        awaitFiles(outbox("30AB00"), "dossier-*", examples.size());
+        StringBuilder texts = new StringBuilder();
+        for (String code : List.of("30AA00", "30AB00")) {
+            for (Path r : files(outbox(code), "receipt-*")) {
+                texts.append(read(r));
+            }
+            for (Path r : files(quarantine(code), "*.receipt.xml")) {
+                texts.append(read(r));
+            }
+        }
+        assertThat(texts.toString()).contains("ACCEPTED", "CTX-RECEIVER-NOT-NAMED", "CTX-SENDER-NOT-CHANNEL-OWNER", "XSD-");
+        texts.append(consoleAnswers()).append(metrics()).append(captured).append(capturedJson);
+        nl.schakel.oso.OsoExamples.assertNoPersonalValues(texts.toString());
+        assertThat(texts.toString()).doesNotContain("van de Berg");
+    }
+
     /** Everything the console's page and its admin API show an operator and a coordinator after the run. */
     private String consoleAnswers() throws Exception {
         ConsoleClient operator = new ConsoleClient(consolePort());
