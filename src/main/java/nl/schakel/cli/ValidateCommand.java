@@ -58,6 +58,10 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--as", paramLabel = "CODE", description = "the institution sending the files (the gateway checks the sender is the channel's owner)")
     String sendingAs;
 
+    @Option(names = "--receiver", paramLabel = "CODE",
+            description = "the receiver, for a document that names none (an OSO dossier): as the receiver folder or schakelReceiver would")
+    String receiver;
+
     @Option(names = {"-r", "--recursive"}, description = "folders with their subfolders")
     boolean recursive;
 
@@ -131,7 +135,7 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
             return validator.tooLarge();
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return validator.validate(in.readAllBytes(), sendingAs);
+            return validator.validate(in.readAllBytes(), sendingAs, receiver);
         }
     }
 

@@ -92,6 +92,12 @@ public final class Benchmark {
             write(out, results, quick);
             return;
         }
+        if (List.of(args).contains("VALIDATION")) {
+            // VALIDATION: only the validation stages under JMH, v1 and OSO (also in the full run)
+            results.addAll(ValidationStages.run(quick));
+            write(out, results, quick);
+            return;
+        }
         if (List.of(args).contains("HTTP8K")) {
             // HTTP8K: 8 KB submissions over the HTTP API beside the queue channel at 8 KB (not in the full run)
             results.addAll(HttpLoad.run(quick));

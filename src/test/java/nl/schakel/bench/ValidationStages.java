@@ -18,6 +18,7 @@ final class ValidationStages {
     static List<Benchmark.Result> run(boolean quick) throws Exception {
         Options options = new OptionsBuilder()
                 .include("nl.schakel.validation.ValidationStagesBenchmark")
+                .include("nl.schakel.validation.OsoValidationBenchmark")
                 .forks(1)
                 .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
                 .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
@@ -27,7 +28,13 @@ final class ValidationStages {
         List<Benchmark.Result> rows = new ArrayList<>();
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
-            int size = Integer.parseInt(r.getParams().getParam("size"));
+            String example = r.getParams().getParam("example");
+            if (example != null) {
+                // an OSO example: its size is the file's, the row names it
+                method = "oso-" + method + "-" + example.replace("Voorbeelddossier_OV_", "").replace(".xml", "");
+            }
+            int size = example != null ? (int) java.nio.file.Files.size(nl.schakel.oso.OsoExamples.OSO.resolve("examples").resolve(example))
+                    : Integer.parseInt(r.getParams().getParam("size"));
             double micros = r.getPrimaryResult().getScore();
             double perSecond = 1_000_000.0 / micros;
             rows.add(new Benchmark.Result("validation-" + method, size, Benchmark.round(perSecond), Benchmark.round(micros / 1000.0),

@@ -58,6 +58,8 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         overrides.put("schakel.console.port", "0");
         overrides.put("schakel.file.poll-delay-ms", "100");
         overrides.put("schakel.file.min-age-ms", "300");
+        // the OSO reference files beside the project (never copied into it)
+        overrides.put("schakel.standards-dir", nl.schakel.oso.OsoExamples.OSO.toAbsolutePath().toString());
         overrides.putAll(extraProperties());
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
     }

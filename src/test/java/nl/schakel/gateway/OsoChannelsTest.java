@@ -245,12 +245,4 @@ class OsoChannelsTest extends GatewayTestSupport {
         Files.write(temp, content);
         Files.move(temp, folder.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }
