@@ -167,7 +167,9 @@ final class OsoToV1 {
         }
         if (excluded(OsoCategory.HANDELINGSPLANNEN)) {
             Element support = child(pupil, O, "onderwijsondersteuning");
-            children(support, O, "handelingsplan").forEach(support::removeChild);
+            for (Element plan : children(support, O, "handelingsplan")) {
+                support.removeChild(plan);
+            }
         }
         if (excluded(OsoCategory.BIJLAGEDOCS)) {
             for (String name : OsoCategory.ATTACHMENT_ELEMENTS) {

@@ -26,13 +26,18 @@ final class XmlOut {
     XmlOut root(String ns, String name, String... prefixes) {
         try {
             indent();
-            w.writeStartElement(ns, name);
             for (int i = 0; i < prefixes.length; i += 2) {
                 if (prefixes[i].isEmpty()) {
                     w.setDefaultNamespace(prefixes[i + 1]);
-                    w.writeDefaultNamespace(prefixes[i + 1]);
                 } else {
                     w.setPrefix(prefixes[i], prefixes[i + 1]);
+                }
+            }
+            w.writeStartElement(ns, name);
+            for (int i = 0; i < prefixes.length; i += 2) {
+                if (prefixes[i].isEmpty()) {
+                    w.writeDefaultNamespace(prefixes[i + 1]);
+                } else {
                     w.writeNamespace(prefixes[i], prefixes[i + 1]);
                 }
             }
