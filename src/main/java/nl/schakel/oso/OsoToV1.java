@@ -71,6 +71,8 @@ final class OsoToV1 {
     private final LocalDate mappedOn;
     private final Map<OsoCategory, String> notDelivered = new EnumMap<>(OsoCategory.class);
     private final Map<String, String> notCarried = new LinkedHashMap<>();
+    /** Whether inzage/toestemming and inzagedatum became a sharing basis (and so are carried). */
+    private boolean usedConsent;
 
     OsoToV1(Document oso, String messageId, Party sender, Party receiver, OffsetDateTime mappedAt) {
         this.oso = oso;
@@ -467,8 +469,10 @@ final class OsoToV1 {
                     StringBuilder d = new StringBuilder("Arrangement cluster 1/2 (onderwijs bij een visuele, auditieve of communicatieve beperking)");
                     append(d, " vanaf ", text(e, O, "arrangement_datum"));
                     needs.add(new Need("MEDICAL", d.append('.').toString(), "EXTRA", true, path));
-                    if (child(e, O, "arrangement_brin") != null) {
-                        notCarried(path + "/arrangement_brin", "NO_V1_ELEMENT");
+                    for (String left : new String[] {"arrangement_brin", "arrangement_vestigingscode"}) {
+                        if (child(e, O, left) != null) {
+                            notCarried(path + "/" + left, "NO_V1_ELEMENT");
+                        }
                     }
                 }
                 case "arrangement_pao" -> {
@@ -516,8 +520,6 @@ final class OsoToV1 {
             usedConsent = true;
         }
     }
-
-    private boolean usedConsent;
 
     /**
      * The consent OSO records: inzage/toestemming "Ja" with its inzagedatum (the moment the parents, or the

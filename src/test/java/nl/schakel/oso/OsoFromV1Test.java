@@ -26,7 +26,7 @@ import static nl.schakel.oso.OsoFixtures.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class V1ToOsoTest {
+class OsoFromV1Test {
     static final String L = "/o:dossier/o:huidigeschool/o:leerling";
     static final String P = "/d:transferDossier/d:pupil/d:";
 
