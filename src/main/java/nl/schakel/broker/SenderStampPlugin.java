@@ -15,12 +15,15 @@ import java.util.List;
  * <p>
  * On a message to gateway.inbound it also drops every property the client set (application
  * properties, and the JMSCorrelationID and JMSType a Core client keeps among them), keeping only the
- * broker's own (_AMQ_*): the gateway uses none of them, and Artemis writes a message's properties
+ * broker's own (_AMQ_*) and schakelReceiver when it is an institution code: the gateway uses none of them, and Artemis writes a message's properties
  * into its log when it dead-letters or expires the message, where a client's property (a pupil's
  * name) must not end up.
  */
 final class SenderStampPlugin implements ActiveMQServerMessagePlugin {
     static final String PROPERTY = "schakelValidatedUser";
+    /** The one client property kept: the receiver of a document that names none (an OSO dossier), an institution code. */
+    static final String RECEIVER = "schakelReceiver";
+    private static final java.util.regex.Pattern INSTITUTION_CODE = java.util.regex.Pattern.compile("[0-9]{2}[A-Z]{2}[0-9]{2}");
 
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) {
@@ -28,7 +31,14 @@ final class SenderStampPlugin implements ActiveMQServerMessagePlugin {
         if (EmbeddedBroker.INBOUND.equals(message.getAddress())) {
             for (SimpleString name : List.copyOf(message.getPropertyNames())) {
                 String n = name.toString();
-                if (!n.startsWith("_AMQ") && !n.startsWith("__AMQ")) {
+                if (n.equals(RECEIVER)) {
+                    // kept only as an institution code: anything else becomes a value the gateway rejects as unreadable
+                    Object value = message.getObjectProperty(name);
+                    if (value == null || !INSTITUTION_CODE.matcher(value.toString()).matches()) {
+                        message.removeProperty(name);
+                        message.putStringProperty(RECEIVER, "unreadable");
+                    }
+                } else if (!n.startsWith("_AMQ") && !n.startsWith("__AMQ")) {
                     message.removeProperty(name);
                 }
             }

@@ -110,7 +110,7 @@ public final class HttpApi {
         source = colon > 0 ? source.substring(0, colon) : source;
         Optional<String> institution = tokens.institution(in.getHeader("Authorization", String.class), source);
         Map<String, String> params = new LinkedHashMap<>();
-        for (String name : List.of("id", "status", "since", "cursor", "role", "limit")) {
+        for (String name : List.of("id", "status", "since", "cursor", "role", "limit", "receiver")) {
             String v = in.getHeader(name, String.class);
             if (v != null) {
                 params.put(name, v);
@@ -162,8 +162,7 @@ public final class HttpApi {
         in.setHeader("schakelChannel", "http");
         in.setHeader(Headers.CHANNEL_OWNER, owner);
         // the query parameter receiver: for a document that names no receiver (an OSO dossier)
-        in.setHeader(Headers.CHANNEL_RECEIVER, in.getHeader("receiver", String.class));
-        in.removeHeader("receiver");
+        in.setHeader(Headers.CHANNEL_RECEIVER, request.param("receiver"));
         in.setHeader(TO_INTAKE, true);
         String key = request.idempotencyKey();
         if (key != null) {

@@ -32,23 +32,24 @@ final class ContextRules {
         this.delivered = delivered;
     }
 
-    List<ValidationError> check(DocumentType type, Map<String, String> fields, String channelOwner) {
+    /** {@code channelNamedReceiver}: the channel named a receiver (read or not), so the document's lack of one is not the problem. */
+    List<ValidationError> check(DocumentType type, Map<String, String> fields, String channelOwner, boolean channelNamedReceiver) {
         List<ValidationError> errors = new ArrayList<>();
         String sender = fields.get("sender");
         String receiver = fields.get("receiver");
         if (receiver == null && type.receiverFromChannel()) {
-            if (directory == null) {
-                // an offline check: the channel will name the receiver
-                return errors;
+            // an offline check without a directory, or a receiver the channel named but unreadably (said already)
+            if (directory != null && !channelNamedReceiver) {
+                errors.add(ValidationError.atPath(CONTEXT, "CTX-RECEIVER-NOT-NAMED",
+                        "A document of type " + type.id() + " names no receiver: name it on the channel, with the folder inbox/<your code>/<receiver code>/,"
+                                + " the message property schakelReceiver, or the HTTP parameter receiver.", "receiver"));
             }
-            errors.add(ValidationError.atPath(CONTEXT, "CTX-RECEIVER-NOT-NAMED",
-                    "A document of type " + type.id() + " names no receiver: name it on the channel, with the folder inbox/<your code>/<receiver code>/,"
-                            + " the message property schakelReceiver, or the HTTP parameter receiver.", "receiver"));
+            if (sender != null && channelOwner != null && !channelOwner.equals(sender)) {
+                errors.add(notChannelOwner(sender, channelOwner, directory != null && directory.find(sender).isPresent()));
+            }
+            return errors;
         }
         if (sender == null || receiver == null) {
-            if (!errors.isEmpty()) {
-                return errors;
-            }
             errors.add(ValidationError.at(CONTEXT, "CTX-PARTIES-UNREADABLE",
                     "The gateway cannot read both a sender and a receiver institution code from this document, so it cannot route it."));
             return errors;
@@ -56,9 +57,7 @@ final class ContextRules {
         Optional<Institution> from = directory == null ? Optional.empty() : directory.find(sender);
         Optional<Institution> to = directory == null ? Optional.empty() : directory.find(receiver);
         if (channelOwner != null && !channelOwner.equals(sender)) {
-            errors.add(ValidationError.atPath(CONTEXT, "CTX-SENDER-NOT-CHANNEL-OWNER",
-                    "The sender " + (from.isPresent() ? sender + " " : "") + "is not the owner of the channel the message arrived on ("
-                            + channelOwner + "); an institution may only send as itself.", "sender"));
+            errors.add(notChannelOwner(sender, channelOwner, from.isPresent()));
         }
         if (directory == null) {
             return errors;
@@ -94,6 +93,13 @@ final class ContextRules {
             }
         }
         return errors;
+    }
+
+    /** The sender's code is repeated only when the directory knows it (a field that is no known code may hold anything). */
+    private static ValidationError notChannelOwner(String sender, String channelOwner, boolean known) {
+        return ValidationError.atPath(CONTEXT, "CTX-SENDER-NOT-CHANNEL-OWNER",
+                "The sender " + (known ? sender + " " : "") + "is not the owner of the channel the message arrived on ("
+                        + channelOwner + "); an institution may only send as itself.", "sender");
     }
 
     private static void kindMatches(List<ValidationError> errors, Institution institution, String declaredKind, String role) {

@@ -75,6 +75,10 @@ public final class DocumentCatalogue {
         }
         for (Entry e : file.documentTypes) {
             QName root = new QName(e.namespace, e.root);
+            if (e.optional && unsetVariable(e.schema, variables)) {
+                skipped.accept(e.id + " (" + e.schema + ": the folder is not configured)");
+                continue;
+            }
             URL schemaUrl = resolve(location, e.schema, variables, e.id);
             if (e.optional && !readable(schemaUrl)) {
                 skipped.accept(e.id + " (its schema " + schemaUrl + " is not there)");
@@ -124,6 +128,17 @@ public final class DocumentCatalogue {
             return java.nio.file.Path.of(text).toAbsolutePath().normalize().toUri().toURL();
         }
         return new URL(catalogue, text);
+    }
+
+    private static boolean unsetVariable(String path, Map<String, String> variables) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([\\w.-]+)}").matcher(path);
+        while (m.find()) {
+            String value = variables.get(m.group(1));
+            if (value == null || value.isBlank()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean readable(URL url) {

@@ -223,12 +223,23 @@ public final class MessageValidator {
         if (errors.isEmpty() && type.rules() != null) {
             errors.addAll(type.rules().check(document));
         }
+        if (type.isV1() && derivedFrom(document)) {
+            errors.add(ValidationError.atPath(ValidationError.Stage.CONTEXT, "CTX-DERIVED-FROM-BY-SENDER",
+                    "derivedFrom marks a dossier the gateway mapped from another standard; a sender does not write it"
+                            + " (it lifts the rules that require the newcomer elements).", "derivedFrom"));
+        }
         Map<String, String> fields = new LinkedHashMap<>();
         errors.addAll(routingFields.read(type, document, fields));
         errors.addAll(ChannelFields.apply(type, fields, channelReceiver, sha256));
-        errors.addAll(context.check(type, fields, channelOwner));
+        errors.addAll(context.check(type, fields, channelOwner, channelReceiver != null));
         return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256, document, large)
                 : rejected(type, fields, sha256, errors, large);
+    }
+
+    /** Whether a v1 document has a derivedFrom child: only the gateway's mapping writes one. */
+    private static boolean derivedFrom(Document document) {
+        org.w3c.dom.Element root = document == null ? null : document.getDocumentElement();
+        return root != null && root.getElementsByTagNameNS(root.getNamespaceURI(), "derivedFrom").getLength() > 0;
     }
 
     private static Verdict rejected(DocumentType type, Map<String, String> fields, String sha256, List<ValidationError> errors) {
