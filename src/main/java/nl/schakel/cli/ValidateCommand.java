@@ -86,9 +86,10 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
                 catalogues.add(nl.schakel.Locations.url(extension.strip(), GatewayDefaults.class.getClassLoader()::getResource));
             }
         }
+        List<String> notInstalled = new ArrayList<>();
         DocumentCatalogue catalogue = DocumentCatalogue.load(catalogues,
                 java.util.Map.of("standards", settings.text("schakel.standards-dir")),
-                skipped -> spec.commandLine().getErr().println("Not checked: document type " + skipped + "; set schakel.standards-dir"));
+                notInstalled::add);
         int maxBytes = settings.integer("schakel.max-message-bytes");
         MessageValidator validator = MessageValidator.offline(catalogue, directory, maxBytes, settings.integer("schakel.max-element-depth"));
 
@@ -102,6 +103,7 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
             return t;
         });
         int invalid = 0;
+        boolean unknownType = false;
         try {
             List<Future<Outcome>> outcomes = new ArrayList<>();
             for (Path file : files) {
@@ -114,6 +116,7 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
                 outcomes.set(i, null);
                 if (!outcome.valid()) {
                     invalid++;
+                    unknownType |= outcome.errors().stream().anyMatch(e -> e.code().equals("DOC-UNKNOWN-TYPE"));
                 }
                 report.file(files.get(i), outcome);
                 if (files.size() >= PROGRESS_FROM && (i + 1 == files.size() || System.nanoTime() - lastProgress > 1_000_000_000L)) {
@@ -126,6 +129,11 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
             pool.shutdownNow();
         }
         report.end(files.size(), invalid, skipped());
+        if (unknownType && !notInstalled.isEmpty()) {
+            // a standard whose files are not installed, e.g. the OSO XSD: say how to check those documents too
+            err.println("Not accepted without the standard's files: " + String.join(", ", notInstalled)
+                    + ". Set schakel.standards-dir (-Dschakel.standards-dir=FOLDER or SCHAKEL_STANDARDS_DIR) to the folder that holds them.");
+        }
         out.flush();
         return invalid == 0 ? 0 : Schakel.INVALID;
     }

@@ -16,8 +16,8 @@ class DirectoryCheckCommandTest {
         Cli.Result r = Cli.run("directory", "check", DEMO_DIRECTORY.toString());
 
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("14 institutions, 1 agreement", "per channel: file 7, http 5, queue 2",
-                "per region:  Emmen 2, Haarlem 3, Hardenberg 2, Nijmegen 4, Utrecht 3", "no warnings");
+        assertThat(r.out()).contains("18 institutions, 1 agreement", "per channel: file 9, http 5, queue 4",
+                "per region:  Emmen 2, Haarlem 3, Hardenberg 2, Nijmegen 6, Utrecht 5", "no warnings");
     }
 
     @Test

@@ -57,6 +57,33 @@ class ValidateCommandTest {
     }
 
     @Test
+    void an_oso_export_is_checked_with_the_standards_folder_and_the_receiver_it_will_go_to() throws IOException {
+        Path standards = nl.schakel.oso.OsoExamples.OSO.toAbsolutePath();
+        Path export = Files.createTempFile("oso-export", ".xml");
+        try {
+            Files.write(export, nl.schakel.oso.OsoExamples.from(nl.schakel.oso.OsoExamples.all().get(0), "30AA00"));
+            java.util.Map<String, String> env = java.util.Map.of("SCHAKEL_STANDARDS_DIR", standards.toString());
+
+            Cli.Result valid = Cli.run(env, "", "validate", "--directory", DEMO_DIRECTORY.toString(), "--as", "30AA00", "--receiver", "30AB00",
+                    export.toString());
+            assertThat(valid.exitCode()).as(valid.out() + valid.err()).isZero();
+            assertThat(valid.out()).contains(": valid (message oso-dossier-2019-");
+
+            Cli.Result unnamed = Cli.run(env, "", "validate", "--directory", DEMO_DIRECTORY.toString(), export.toString());
+            assertThat(unnamed.exitCode()).isEqualTo(1);
+            assertThat(codes(unnamed.out())).containsExactly("CTX-RECEIVER-NOT-NAMED");
+
+            // without the standard's files: unknown, and the command says how to check it
+            Cli.Result withoutStandards = Cli.run(java.util.Map.of("SCHAKEL_STANDARDS_DIR", "/nonexistent"), "", "validate", export.toString());
+            assertThat(withoutStandards.exitCode()).isEqualTo(1);
+            assertThat(codes(withoutStandards.out())).containsExactly("DOC-UNKNOWN-TYPE");
+            assertThat(withoutStandards.err()).contains("oso-dossier-2019").contains("schakel.standards-dir");
+        } finally {
+            Files.deleteIfExists(export);
+        }
+    }
+
+    @Test
     void an_agreement_is_checked_only_with_the_directory() {
         String file = EXAMPLES.resolve("invalid/CTX-NO-AGREEMENT.xml").toString();
 
