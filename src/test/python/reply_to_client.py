@@ -32,7 +32,7 @@ def main(host, port, dossier_file, message_id):
         message.inferred = True
         message.reply_to = "inbox.32AA00"
         message.correlation_id = "Amira Haddad"
-        message.properties = {"pupilName": "Amira Haddad", "schakelReceiver": "31AA00",
+        message.properties = {"pupilName": "Amira Haddad", "schakelReceiver": "31AB00",
                               "schakelMessageId": "Amira-Haddad-2012-05-14"}
         sender.send(message)
         sender.close()

@@ -24,8 +24,9 @@ import static nl.schakel.validation.ValidationError.Stage.PARSE;
  * 2. safe reading and the XML Schema of the document type the root element names: {@link XmlReader},
  *    or for JSON {@link JsonReader}, which reads it into the generated model and checks the XML it stands for;
  * 3. the document type's business rules (Schematron, {@link RuleSet}), when the schema is satisfied;
- * 4. the routing fields ({@link RoutingFields}) and the context rules from the gateway's own state
- *    (channel owner, directory, agreements: {@link ContextRules}).
+ * 4. the routing fields ({@link RoutingFields}, {@link ChannelFields}) and the context rules from the
+ *    gateway's own state (channel owner, directory, agreements: {@link ContextRules});
+ * 5. for a receiver that takes another standard, that the document maps to it ({@link Mappability}).
  */
 public final class MessageValidator {
     private final DocumentCatalogue catalogue;
@@ -35,6 +36,7 @@ public final class MessageValidator {
     private final Spool spool;
     private final JsonReader json;
     private final RoutingFields routingFields = new RoutingFields();
+    private final Mappability mappable;
 
     /** The context rules an offline check without a directory skips ({@link #offline}). */
     public static final List<String> CODES_NEEDING_DIRECTORY = ContextRules.NEED_DIRECTORY;
@@ -58,6 +60,7 @@ public final class MessageValidator {
                             Spool spool) {
         this.catalogue = catalogue;
         this.context = new ContextRules(directory, delivered);
+        this.mappable = new Mappability(directory);
         this.maxBytes = maxBytes;
         this.spool = spool;
         this.xml = new XmlReader(catalogue, maxDepth);
@@ -232,6 +235,9 @@ public final class MessageValidator {
         errors.addAll(routingFields.read(type, document, fields));
         errors.addAll(ChannelFields.apply(type, fields, channelReceiver, sha256));
         errors.addAll(context.check(type, fields, channelOwner, channelReceiver != null));
+        if (errors.isEmpty()) {
+            errors.addAll(mappable.check(type, document, fields));
+        }
         return errors.isEmpty() ? new Verdict(type, fields, xmlBytes, List.of(), sha256, document, large)
                 : rejected(type, fields, sha256, errors, large);
     }

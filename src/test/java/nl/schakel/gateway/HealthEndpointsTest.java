@@ -29,8 +29,8 @@ class HealthEndpointsTest extends GatewayTestSupport {
         assertThat(JSON.readTree(ready.body()).path("status").asText()).isEqualTo("UP");
         assertThat(checks(ready.body())).containsKeys("broker", "ledger", "drop-folders", "failed-work", "disk", "clock",
                 "route:intake-queue", "route:intake", "route:intake-file-30AA00", "route:delivery-file-30AB00", "route:dead-letters");
-        // seven file-channel institutions, an inbox and an outbox each
-        assertThat(checks(ready.body()).get("drop-folders").path("data").path("drop-folders").asInt()).isEqualTo(14);
+        // nine file-channel institutions, an inbox and an outbox each
+        assertThat(checks(ready.body()).get("drop-folders").path("data").path("drop-folders").asInt()).isEqualTo(18);
     }
 
     @Test

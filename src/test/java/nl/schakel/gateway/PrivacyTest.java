@@ -145,7 +145,7 @@ class PrivacyTest extends GatewayTestSupport {
         Path broken = inbox("30AA00").resolve("30AE00");
         Files.createDirectories(broken);
         Files.writeString(broken.resolve("broken.xml"), new String(first, StandardCharsets.UTF_8)
-                .replace("<overdrachtsoort>overstapdossier</overdrachtsoort>", "<overdrachtsoort>Björn van de Berg</overdrachtsoort>"));
+                .replace("<geboortedatum>2003-03-17</geboortedatum>", "<geboortedatum>Björn van de Berg</geboortedatum>"));
         Path other = inbox("30AB00").resolve("30AE00");
         Files.createDirectories(other);
         Files.write(other.resolve("other.xml"), first);

@@ -58,7 +58,8 @@ class QueueClientHeadersTest extends GatewayTestSupport {
              School isk = School.connect(brokerPort, "31AA00"); School vo = School.connect(brokerPort, "31AB00")) {
             BytesMessage dossier = isk.bytes(utrechtDossier("UT-PROPS-1"));
             dossier.setStringProperty("pupilName", PUPIL);
-            dossier.setStringProperty("schakelReceiver", "31AA00");
+            // the one property the gateway reads (the receiver of a document that names none), here agreeing with the dossier
+            dossier.setStringProperty("schakelReceiver", "31AB00");
             dossier.setStringProperty("schakelMessageId", "Amira-Haddad-2012-05-14");
             dossier.setStringProperty("schakelRefersTo", "Amira-Haddad");
             dossier.setStringProperty("schakelTransitionKind", PUPIL);
@@ -85,6 +86,29 @@ class QueueClientHeadersTest extends GatewayTestSupport {
             }
             assertThat(log.text()).contains("Receipt R-").doesNotContain("Amira");
         }
+    }
+
+    @Test
+    void a_schakel_receiver_property_never_redirects_a_dossier_and_an_unreadable_one_is_never_repeated() throws Exception {
+        try (CapturedLog log = new CapturedLog(); School isk = School.connect(brokerPort, "31AA00")) {
+            BytesMessage forged = isk.bytes(utrechtDossier("UT-FORGED-1"));
+            // the dossier names 31AB00; the property names another school
+            forged.setStringProperty("schakelReceiver", "31AE00");
+            isk.send(forged);
+            Message receipt = isk.receive(15_000);
+            assertThat(receipt).isNotNull();
+            assertThat(School.body(receipt)).contains("<status>REJECTED</status>", "CTX-RECEIVER-NOT-CHANNEL-RECEIVER");
+
+            BytesMessage named = isk.bytes(utrechtDossier("UT-FORGED-2"));
+            named.setStringProperty("schakelReceiver", PUPIL);
+            isk.send(named);
+            Message second = isk.receive(15_000);
+            assertThat(second).isNotNull();
+            assertThat(School.body(second)).contains("<status>REJECTED</status>", "CTX-CHANNEL-RECEIVER-UNREADABLE").doesNotContain("Amira");
+            assertThat(log.text()).doesNotContain("Amira");
+        }
+        assertThat(broker().messagesAdded("inbox.31AE00")).isZero();
+        assertThat(broker().messagesAdded("inbox.31AB00")).isZero();
     }
 
     @Test

@@ -50,6 +50,19 @@ class CatalogueExtensionTest {
     }
 
     @Test
+    void a_dossier_the_receivers_format_cannot_hold_is_rejected_at_intake_not_after_acceptance() throws Exception {
+        MessageValidator validator = validator(List.of(shipped()), OsoExamples.OSO.toAbsolutePath().toString());
+        // a birth month without a birth date: valid OSO, but v1 needs pupil/birthDate
+        byte[] monthOnly = new String(OsoExamples.from(OsoExamples.all().get(0), "30AA00"), StandardCharsets.UTF_8)
+                .replace("<geboortedatum>2003-03-17</geboortedatum>", "<geboortemaand>2003-03</geboortemaand>").getBytes(StandardCharsets.UTF_8);
+        Verdict forV1 = validator.validate(monthOnly, "30AA00", "30AB00");
+        assertThat(codes(forV1)).containsExactly("CTX-NOT-MAPPABLE");
+        assertThat(forV1.errors().get(0).message()).contains("geboortedatum").doesNotContain("2003");
+        // an OSO receiver takes it as sent
+        assertThat(codes(validator.validate(monthOnly, "30AA00", "30AE00"))).isEmpty();
+    }
+
+    @Test
     void without_the_standards_folder_the_oso_entry_is_left_out_and_named() throws Exception {
         List<String> skipped = new ArrayList<>();
         DocumentCatalogue catalogue = DocumentCatalogue.load(List.of(shipped()), Map.of("standards", "/nonexistent/standards"), skipped::add);
