@@ -111,12 +111,14 @@ public final class Overview {
         return all;
     }
 
+    /** Files waiting in an inbox, also in its receiver folders (inbox/&lt;code&gt;/&lt;receiver&gt;/, for OSO dossiers). */
     private static Integer countFiles(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             return 0;
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            return (int) files.filter(f -> !f.getFileName().toString().startsWith(".")).count();
+        try (Stream<Path> files = Files.walk(folder, 2)) {
+            return (int) files.filter(f -> !f.equals(folder) && !f.getFileName().toString().startsWith(".")
+                    && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).count();
         }
     }
 
