@@ -202,6 +202,26 @@ class OsoChannelsTest extends GatewayTestSupport {
     }
 
     @Test
+    void a_receiver_folder_that_is_a_link_is_never_looked_into() throws Exception {
+        // a link named like a receiver, pointing at a folder the school may not hand the gateway
+        Path elsewhere = Files.createTempDirectory("schakel-elsewhere-");
+        try {
+            Files.write(elsewhere.resolve("dossier.xml"), OsoExamples.from(OsoExamples.all().get(0), "30AA00"));
+            Files.createSymbolicLink(inbox("30AA00").resolve("30AB00"), elsewhere);
+            // a marker dossier after it: once its receipt is there, the inbox was polled past the link
+            dropInto(inbox("30AA00").resolve("30AE00"), "marker.xml", OsoExamples.from(OsoExamples.all().get(1), "30AA00"));
+            awaitFiles(outbox("30AA00"), "receipt-*.xml", 1);
+            Thread.sleep(1000);
+            assertThat(files(outbox("30AA00"), "receipt-*.xml")).hasSize(1);
+            assertThat(elsewhere.resolve("dossier.xml")).exists();
+            assertThat(files(outbox("30AB00"), "dossier-*")).isEmpty();
+        } finally {
+            Files.deleteIfExists(elsewhere.resolve("dossier.xml"));
+            Files.deleteIfExists(elsewhere);
+        }
+    }
+
+    @Test
     void a_v1_dossier_goes_to_an_oso_receiver_as_an_oso_dossier() throws Exception {
         String dossier = Files.readString(EXAMPLES.resolve("isk-to-vo.xml")).replace("30AB00", "30AE00")
                 .replace("Lyceum Over de Brug (demo)", "Stedelijk College Heyendaal (demo)");
