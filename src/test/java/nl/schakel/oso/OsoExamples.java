@@ -9,14 +9,12 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 import javax.xml.XMLConstants;
-import javax.xml.namespace.NamespaceContext;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
 import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathExpressionException;
-import javax.xml.xpath.XPathFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -43,8 +40,6 @@ public final class OsoExamples {
     /** Values of the examples' pupil, parents and school that must never leave a dossier: names, numbers, addresses. */
     public static final List<String> PERSONAL_VALUES = List.of("Björn", "Berg", "Daan", "2003-03-17", "17-03-2003", "246263738", "003389261",
             "LN094837", "Hoofdstraat", "Adelaarslaan", "Apeldoorn", "Downing", "Pieter", "Zwieten", "0235257739", "leerling@leerling.nl");
-    private static final Map<String, String> PREFIXES = Map.of("o", NS, "d", "urn:schakel:transfer-dossier:1", "c", "urn:schakel:common:1",
-            "ll", "urn:schakel:learning-lines:1", "sn", "urn:schakel:support-needs:1");
     private static volatile Schema osoSchema;
     private static volatile MessageValidator v1Validator;
 
@@ -184,23 +179,6 @@ public final class OsoExamples {
     }
 
     static XPath xpath() {
-        XPath xpath = XPathFactory.newDefaultInstance().newXPath();
-        xpath.setNamespaceContext(new NamespaceContext() {
-            @Override
-            public String getNamespaceURI(String prefix) {
-                return PREFIXES.getOrDefault(prefix, XMLConstants.NULL_NS_URI);
-            }
-
-            @Override
-            public String getPrefix(String uri) {
-                return null;
-            }
-
-            @Override
-            public Iterator<String> getPrefixes(String uri) {
-                return null;
-            }
-        });
-        return xpath;
+        return OsoFixtures.xpath();
     }
 }
