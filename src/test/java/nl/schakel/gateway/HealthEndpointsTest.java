@@ -18,6 +18,13 @@ class HealthEndpointsTest extends GatewayTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void every_route_has_an_explicit_id_an_operator_can_find_in_the_routes_folder() {
+        // an id Camel made up (route1, route110) says nothing in the console, the health checks or a log line
+        assertThat(context.getRoutes()).extracting(org.apache.camel.Route::getRouteId).isNotEmpty()
+                .noneMatch(id -> id.matches("route[0-9]+"));
+    }
+
+    @Test
     void liveness_and_readiness_are_served_with_a_check_for_every_part_route_and_drop_folder() throws Exception {
         HttpResponse<String> live = await().atMost(Duration.ofSeconds(20)).until(() -> management("/observe/health/live"), r -> r.statusCode() == 200);
         assertThat(JSON.readTree(live.body()).path("status").asText()).isEqualTo("UP");
