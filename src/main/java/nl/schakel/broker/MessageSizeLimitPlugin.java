@@ -4,7 +4,7 @@ import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code <broker-plugin class-name="nl.schakel.broker.MessageSizeLimitPlugin"><property key="max-bytes" value="..."/>};
  * without that property the limit is the gateway's default, {@link EmbeddedBroker.Limits#DEFAULT}.
  */
-public final class MessageSizeLimitPlugin implements ActiveMQServerMessagePlugin {
+public final class MessageSizeLimitPlugin implements ActiveMQServerPlugin {
     /** The broker.xml property with the limit in bytes. */
     public static final String MAX_BYTES = "max-bytes";
     /** 2 × 20 MiB + 1 MiB, as EmbeddedBroker.Limits.DEFAULT (a constant here: the plugin jar holds no EmbeddedBroker). */

@@ -3,7 +3,7 @@ package nl.schakel.broker;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
 import java.util.List;
@@ -21,9 +21,10 @@ import java.util.List;
  * <p>
  * The embedded broker registers it in code; a standalone Artemis broker loads it from the
  * {@code broker-plugins} jar in its {@code lib/} (deploy/artemis/README.md), configured in broker.xml with
- * {@code <broker-plugin class-name="nl.schakel.broker.SenderStampPlugin"/>}; it has no properties.
+ * {@code <broker-plugin class-name="nl.schakel.broker.SenderStampPlugin"/>}; it has no properties. (broker.xml
+ * takes only an {@link ActiveMQServerPlugin}, the interface of every plugin kind, hence not the message one.)
  */
-public final class SenderStampPlugin implements ActiveMQServerMessagePlugin {
+public final class SenderStampPlugin implements ActiveMQServerPlugin {
     static final String PROPERTY = "schakelValidatedUser";
     /** The one client property kept: the receiver of a document that names none (an OSO dossier), an institution code. */
     static final String RECEIVER = "schakelReceiver";
