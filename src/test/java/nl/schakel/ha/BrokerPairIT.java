@@ -253,13 +253,18 @@ class BrokerPairIT {
         List<Probe> accepted = probes.stream().filter(p -> p.accepted).sorted((x, y) -> Long.compare(x.start, y.start)).toList();
         long backupFirst = accepted.stream().filter(p -> p.broker == other).mapToLong(p -> p.start).min().orElseThrow();
         List<Probe> primaryAfter = accepted.stream().filter(p -> p.broker == frozen && p.end > backupFirst).toList();
-        progress(String.format("(c) backup first accepted a send %.1f s after SIGSTOP; probes: %d on the primary, %d on the backup; "
-                        + "primary accepted %d after the backup took over",
-                (backupFirst - stoppedAt) / 1e9, probes.stream().filter(p -> p.broker == frozen).count(),
-                probes.stream().filter(p -> p.broker == other).count(), primaryAfter.size()));
-        progress("(c) primary's last log lines: " + frozen.lastLogLinesWith("AMQ22", 8));
+        long primaryTried = probes.stream().filter(p -> p.broker == frozen && p.start > contAt).count();
+        progress(String.format("(c) backup first accepted a send %.1f s after SIGSTOP; %d probes of the thawed primary after SIGCONT, "
+                        + "%d accepted once the backup was active; backup accepted %d",
+                (backupFirst - stoppedAt) / 1e9, primaryTried, primaryAfter.size(), accepted.stream().filter(p -> p.broker == other).count()));
+        long fenced = probes.stream().filter(p -> p.broker == frozen && p.refusal != null && p.refusal.contains("paused")).count();
+        progress("(c) sends the thawed primary refused as paused (PauseFencePlugin): " + fenced);
+        frozen.logLinesWith("stood still", "Quorum UNAVAILABLE", "AMQ221002").forEach(l -> progress("(c) thawed primary: " + l));
+        assertThat(primaryTried).as("the thawed primary was probed").isPositive();
         assertThat(primaryAfter).as("sends the old primary accepted once the backup was active").isEmpty();
-        assertThat(accepted.stream().filter(p -> p.broker == frozen && p.start > contAt)).as("sends to the old primary after SIGCONT").isEmpty();
+        assertThat(frozen.log()).as("the thawed primary stops: it lost the lock").contains("AMQ221002");
+        assertThat(frozen.process.isAlive() && frozen.log().lines().filter(l -> l.contains("AMQ221007")).count() > 1)
+                .as("the thawed primary came back active").isFalse();
         frozen.kill();
         other.kill();
     }
@@ -267,7 +272,7 @@ class BrokerPairIT {
     // ---------------------------------------------------------------------------------------------
 
     /** One attempt to open a session as the gateway and send one durable message, on one broker only. */
-    record Probe(Broker broker, long start, long end, boolean accepted) {
+    record Probe(Broker broker, long start, long end, boolean accepted, String refusal) {
     }
 
     /** Probes a broker every 100 ms (one probe at a time) until {@code probing} ends. */
@@ -283,6 +288,7 @@ class BrokerPairIT {
             }
             long start = System.nanoTime();
             boolean accepted;
+            String refusal = null;
             try (Client c = Client.direct(broker.port, GATEWAY, GATEWAY_PASSWORD)) {
                 ClientMessage m = c.session.createMessage(true);
                 m.getBodyBuffer().writeString("probe");
@@ -290,8 +296,9 @@ class BrokerPairIT {
                 accepted = true;
             } catch (Exception e) {
                 accepted = false;
+                refusal = String.valueOf(e.getMessage());
             }
-            probes.add(new Probe(broker, start, System.nanoTime(), accepted));
+            probes.add(new Probe(broker, start, System.nanoTime(), accepted, refusal));
         }, 0, 100, TimeUnit.MILLISECONDS);
         return executor;
     }
@@ -371,6 +378,7 @@ class BrokerPairIT {
             b.env.put("SCHAKEL_ZK_CONNECT", zookeeper.getConnectString());
             b.env.put("SCHAKEL_ZK_SESSION_MS", Integer.toString(SESSION_MS));
             b.env.put("SCHAKEL_ZK_CONNECTION_MS", "3000");
+            b.env.put("SCHAKEL_HA_PAUSE_MS", Integer.toString(SESSION_MS / 3));
             b.env.put("SCHAKEL_HA_COORDINATION_ID", coordinationId);
             b.env.put("SCHAKEL_ZK_NAMESPACE", coordinationId);
             b.env.put("SCHAKEL_CLUSTER_PASSWORD", CLUSTER_PASSWORD);
@@ -397,10 +405,9 @@ class BrokerPairIT {
             }
         }
 
-        /** The last {@code n} log lines containing {@code text}. */
-        String lastLogLinesWith(String text, int n) {
-            List<String> lines = log().lines().filter(l -> l.contains(text)).toList();
-            return String.join("\n    ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        /** The log lines containing any of these texts, shortened. */
+        List<String> logLinesWith(String... texts) {
+            return log().lines().filter(l -> Stream.of(texts).anyMatch(l::contains)).map(l -> l.length() > 200 ? l.substring(0, 200) : l).toList();
         }
 
         void awaitLog(String code, Duration atMost) {
