@@ -393,6 +393,9 @@ class BrokerPairIT {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile()));
             pb.environment().putAll(env);
             process = pb.start();
+            // no broker outlives the test JVM, however it ends
+            Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
             progress(name + " started, pid " + process.pid());
         }
 
