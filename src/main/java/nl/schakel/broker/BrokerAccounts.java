@@ -86,6 +86,20 @@ public final class BrokerAccounts {
         accounts.put(code, new Account(hash, Set.of(SENDER_ROLE, INSTITUTION_ROLE_PREFIX + code)));
     }
 
+    /**
+     * Each institution's stored password hash by code (the gateway's own account left out), sorted: what
+     * {@code schakel broker-config} writes for a standalone broker.
+     */
+    public java.util.SortedMap<String, String> institutionHashes() {
+        java.util.SortedMap<String, String> hashes = new java.util.TreeMap<>();
+        accounts.forEach((user, account) -> {
+            if (!account.roles().contains(EmbeddedBroker.GATEWAY_ROLE)) {
+                hashes.put(user, account.passwordHash());
+            }
+        });
+        return hashes;
+    }
+
     Optional<Account> find(String user) {
         return Optional.ofNullable(user == null ? null : accounts.get(user));
     }

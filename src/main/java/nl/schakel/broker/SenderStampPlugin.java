@@ -3,7 +3,7 @@ package nl.schakel.broker;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
 import java.util.List;
@@ -18,12 +18,21 @@ import java.util.List;
  * broker's own (_AMQ_*) and schakelReceiver when it is an institution code: the gateway uses none of them, and Artemis writes a message's properties
  * into its log when it dead-letters or expires the message, where a client's property (a pupil's
  * name) must not end up.
+ * <p>
+ * The embedded broker registers it in code; a standalone Artemis broker loads it from the
+ * {@code broker-plugins} jar in its {@code lib/} (deploy/artemis/README.md), configured in broker.xml with
+ * {@code <broker-plugin class-name="nl.schakel.broker.SenderStampPlugin"/>}; it has no properties. (broker.xml
+ * takes only an {@link ActiveMQServerPlugin}, the interface of every plugin kind, hence not the message one.)
  */
-final class SenderStampPlugin implements ActiveMQServerMessagePlugin {
+public final class SenderStampPlugin implements ActiveMQServerPlugin {
     static final String PROPERTY = "schakelValidatedUser";
     /** The one client property kept: the receiver of a document that names none (an OSO dossier), an institution code. */
     static final String RECEIVER = "schakelReceiver";
     private static final java.util.regex.Pattern INSTITUTION_CODE = java.util.regex.Pattern.compile("[0-9]{2}[A-Z]{2}[0-9]{2}");
+
+    /** The one constructor, also the one Artemis calls for a broker.xml broker-plugin. */
+    public SenderStampPlugin() {
+    }
 
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) {

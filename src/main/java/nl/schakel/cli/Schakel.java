@@ -20,14 +20,15 @@ import java.util.function.Supplier;
 /**
  * The command line of the jar, {@code java -jar schakel-gateway.jar COMMAND}: {@code run} (the default,
  * the gateway itself), {@code validate}, {@code send}, {@code status}, {@code hash-password},
- * {@code hash-token}, {@code new-token} and {@code directory check}. Exit codes: 0 done (all valid),
+ * {@code hash-token}, {@code new-token}, {@code directory check} and {@code broker-config}. Exit codes: 0 done (all valid),
  * 1 invalid or refused, 2 a usage error (unknown option, missing file), 3 the gateway cannot be reached.
  */
 @Command(name = "schakel", mixinStandardHelpOptions = true, versionProvider = Schakel.Version.class,
         description = {"Schakel, the pupil transfer gateway, and its tools ('schakel' is java -jar schakel-gateway.jar).",
                 "Without a command it starts the gateway (schakel run)."},
         subcommands = {RunCommand.class, ValidateCommand.class, SendCommand.class, StatusCommand.class, HashPasswordCommand.class,
-                HashTokenCommand.class, NewTokenCommand.class, DirectoryCommand.class, CommandLine.HelpCommand.class},
+                HashTokenCommand.class, NewTokenCommand.class, DirectoryCommand.class, BrokerConfigCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; every file valid", "1:a file invalid, a request refused", "2:usage error (unknown option, missing file)",
                 "3:the gateway cannot be reached"})
