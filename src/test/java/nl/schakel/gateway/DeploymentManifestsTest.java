@@ -345,7 +345,7 @@ class DeploymentManifestsTest {
                     : HAPolicyConfiguration.TYPE.REPLICATION_BACKUP_LOCK_MANAGER);
             assertThat(lock.getClassName()).isEqualTo("org.apache.activemq.artemis.lockmanager.zookeeper.CuratorDistributedLockManager");
             assertThat(List.of(lock.getProperties().get("connect-string").split(","))).containsExactlyElementsOf(ensemble);
-            assertThat(lock.getProperties()).containsEntry("namespace", "schakel-artemis").containsKey("session-ms");
+            assertThat(lock.getProperties()).containsEntry("namespace", "schakel").containsKey("session-ms");
         }
     }
 
