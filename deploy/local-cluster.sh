@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# Schakel's HA set-up on one machine, to see a fail-over with your own eyes (docs/DEPLOYMENT.md):
+#   - a ZooKeeper ensemble of three servers (the ZooKeeper jars of the Artemis distribution's lib/),
+#   - an Artemis primary and backup made from deploy/artemis/ (replication, ZooKeeper lock),
+#   - two gateway processes on different ports, sharing one data folder, against both brokers
+#     and a PostgreSQL ledger.
+# Then it prints how to kill a node and how to watch the fail-over.
+#
+#   deploy/local-cluster.sh start     build what is missing and start everything (the default)
+#   deploy/local-cluster.sh status    health of the gateways, state of the brokers
+#   deploy/local-cluster.sh stop      stop what this script started (by the pids it recorded)
+#
+# Needs: Java 17, Maven (the first run downloads org.apache.activemq:apache-artemis:2.44.0:tar.gz:bin
+# into ~/.m2; later runs work offline), curl, and a LOCAL POSTGRESQL SERVER: the script does not
+# start one. It creates the database schakel_cluster with createdb if it is missing. Set the usual
+# PGHOST, PGPORT, PGUSER and PGPASSWORD for it (defaults: localhost, 5432, your user); the gateways
+# log in with the same user and password.
+#
+# Everything lives in target/local-cluster/ (SCHAKEL_CLUSTER_DIR to move it); delete it to start clean.
+#
+# STATUS: only checked, not run through, where it was written: bash -n and shellcheck pass, and
+# `start` was seen to stop with its message while deploy/artemis/ was missing (that machine had no
+# network for the Artemis distribution, and deploy/artemis/ was still being written on another
+# branch). It expects deploy/artemis/etc/broker.xml, etc/login.config, ha/primary.xml and
+# ha/backup.xml, the gateway's `broker-config` command for the files broker.xml includes, and the
+# broker-plugins jar (deploy/artemis/README.md); it stops with a message naming what is missing.
+# The call `broker-config --output DIR` is an assumption until that command exists.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="${SCHAKEL_CLUSTER_DIR:-$ROOT/target/local-cluster}"
+ARTEMIS_VERSION=2.44.0
+ARTEMIS_HOME="$WORK/apache-artemis-$ARTEMIS_VERSION"
+JAR="$ROOT/target/schakel-gateway.jar"
+PIDS="$WORK/pids"
+
+ZK_CLIENT_PORTS=(2181 2182 2183)
+BROKER_PORTS=(61616 61617)              # primary, backup
+GATEWAY_API_PORTS=(8080 8180)
+GATEWAY_CONSOLE_PORTS=(8086 8186)
+GATEWAY_MANAGEMENT_PORTS=(9876 9976)
+
+PGHOST="${PGHOST:-localhost}"
+PGPORT="${PGPORT:-5432}"
+PGUSER="${PGUSER:-$(id -un)}"
+export PGHOST PGPORT PGUSER
+LEDGER_DB=schakel_cluster
+
+say() { printf '== %s\n' "$*"; }
+die() { printf 'local-cluster: %s\n' "$*" >&2; exit 1; }
+
+record_pid() { # name pid
+  mkdir -p "$WORK"
+  printf '%s %s\n' "$1" "$2" >>"$PIDS"
+}
+
+pid_of() { # name -> pid or nothing
+  [[ -f "$PIDS" ]] || return 0
+  awk -v n="$1" '$1 == n { p = $2 } END { if (p) print p }' "$PIDS"
+}
+
+running() { # pid
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null
+}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || die "needs '$1' on the PATH"
+}
+
+# ---- parts -------------------------------------------------------------------------------------
+
+check_prerequisites() {
+  need java
+  need mvn
+  need curl
+  local major
+  major="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2 }')"
+  [[ "${major%%.*}" -ge 17 ]] || die "needs Java 17 or later (found ${major:-unknown})"
+  local f
+  for f in etc/broker.xml etc/login.config ha/primary.xml ha/backup.xml; do
+    [[ -f "$ROOT/deploy/artemis/$f" ]] || die "deploy/artemis/$f is missing: the standalone broker configuration
+  (issue 13) is not in this checkout yet. Merge it, or run from a branch that has deploy/artemis/."
+  done
+  if [[ -z "${PGPASSWORD:-}" ]]; then
+    die "PGPASSWORD is not set: the gateways need the password of PostgreSQL user $PGUSER on $PGHOST:$PGPORT
+  (export it from your password manager; it is passed to the gateways through the environment only)"
+  fi
+  pg_isready -h "$PGHOST" -p "$PGPORT" >/dev/null 2>&1 \
+    || die "no PostgreSQL answers on $PGHOST:$PGPORT (pg_isready). Start your local PostgreSQL first."
+}
+
+build_gateway() {
+  if [[ ! -f "$JAR" ]]; then
+    say "building the gateway (mvn package, tests skipped)"
+    (cd "$ROOT" && mvn -q -DskipTests package)
+  fi
+}
+
+unpack_artemis() {
+  [[ -x "$ARTEMIS_HOME/bin/artemis" ]] && return 0
+  say "fetching the Artemis $ARTEMIS_VERSION distribution"
+  mkdir -p "$WORK/download"
+  local artifact="org.apache.activemq:apache-artemis:$ARTEMIS_VERSION:tar.gz:bin"
+  (cd "$ROOT" && { mvn -o -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$WORK/download" 2>/dev/null \
+      || mvn -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$WORK/download"; })
+  tar -xzf "$WORK/download/apache-artemis-$ARTEMIS_VERSION-bin.tar.gz" -C "$WORK"
+}
+
+ensure_database() {
+  if ! psql -d "$LEDGER_DB" -c 'select 1' >/dev/null 2>&1; then
+    say "creating database $LEDGER_DB"
+    createdb "$LEDGER_DB" || die "could not create database $LEDGER_DB as $PGUSER (needs CREATEDB, or create it yourself)"
+  fi
+}
+
+start_zookeeper() {
+  ls "$ARTEMIS_HOME"/lib/zookeeper-*.jar >/dev/null 2>&1 \
+    || die "no ZooKeeper jar in $ARTEMIS_HOME/lib: this Artemis distribution does not ship it"
+  local i
+  for i in 1 2 3; do
+    local name="zookeeper-$i" dir="$WORK/zookeeper-$i"
+    if running "$(pid_of "$name")"; then continue; fi
+    mkdir -p "$dir/data"
+    printf '%s\n' "$i" >"$dir/data/myid"
+    cat >"$dir/zoo.cfg" <<EOF
+tickTime=2000
+initLimit=10
+syncLimit=5
+dataDir=$dir/data
+clientPort=${ZK_CLIENT_PORTS[$((i - 1))]}
+clientPortAddress=127.0.0.1
+admin.enableServer=false
+4lw.commands.whitelist=ruok,srvr,mntr
+server.1=127.0.0.1:2888:3888
+server.2=127.0.0.1:2889:3889
+server.3=127.0.0.1:2890:3890
+EOF
+    say "starting ZooKeeper server $i on 127.0.0.1:${ZK_CLIENT_PORTS[$((i - 1))]}"
+    java -Xmx256m -cp "$ARTEMIS_HOME/lib/*" org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg" \
+      >"$dir/zookeeper.log" 2>&1 &
+    record_pid "$name" $!
+  done
+}
+
+zk_connect() {
+  local p out=""
+  for p in "${ZK_CLIENT_PORTS[@]}"; do out="${out:+$out,}127.0.0.1:$p"; done
+  printf '%s' "$out"
+}
+
+broker_url() {
+  printf '(tcp://127.0.0.1:%s,tcp://127.0.0.1:%s)?ha=true&reconnectAttempts=-1' "${BROKER_PORTS[0]}" "${BROKER_PORTS[1]}"
+}
+
+create_broker() { # role
+  local role="$1" instance="$WORK/broker-$1"
+  [[ -f "$instance/etc/ha-policy.xml" ]] && return 0
+  say "creating broker instance $role"
+  "$ARTEMIS_HOME/bin/artemis" create "$instance" --silent --require-login --no-web --no-autotune \
+    --user cluster-admin --password "$CLUSTER_PASSWORD" --name "schakel-$role" >/dev/null
+  cp "$ROOT/deploy/artemis/etc/broker.xml" "$ROOT/deploy/artemis/etc/login.config" "$instance/etc/"
+  cp "$ROOT/deploy/artemis/ha/$role.xml" "$instance/etc/ha-policy.xml"
+  # the files broker.xml includes (addresses, security settings, logins), from the gateway's directory
+  if ! java -jar "$JAR" broker-config --help >/dev/null 2>&1; then
+    die "the gateway has no 'broker-config' command yet (issue 13). Write addresses.xml, security-settings.xml,
+  artemis-users.properties and artemis-roles.properties into $instance/etc as deploy/artemis/README.md says, then run again."
+  fi
+  java -jar "$JAR" broker-config --output "$instance/etc" \
+    || die "'schakel broker-config' failed: see deploy/artemis/README.md for how to call it, write the files into $instance/etc, then run again."
+  # the broker plugins deploy/artemis/etc/broker.xml names
+  cp "$ROOT"/target/schakel-gateway-*-broker-plugins.jar "$instance/lib/" 2>/dev/null \
+    || die "no target/schakel-gateway-*-broker-plugins.jar to put into the broker's lib/ (deploy/artemis/README.md)"
+}
+
+start_broker() { # role index
+  local role="$1" i="$2" instance="$WORK/broker-$1" peer=$((1 - $2))
+  if running "$(pid_of "broker-$role")"; then return 0; fi
+  say "starting broker $role on 127.0.0.1:${BROKER_PORTS[$i]}"
+  # ${NAME} in deploy/artemis/'s files: a system property or else a variable of that name
+  SCHAKEL_BROKER_NAME="schakel-$role" \
+  SCHAKEL_BROKER_HOST=127.0.0.1 \
+  SCHAKEL_BROKER_PORT="${BROKER_PORTS[$i]}" \
+  SCHAKEL_BROKER_PEER_HOST=127.0.0.1 \
+  SCHAKEL_BROKER_PEER_PORT="${BROKER_PORTS[$peer]}" \
+  SCHAKEL_ZK_CONNECT="$(zk_connect)" \
+  SCHAKEL_CLUSTER_PASSWORD="$CLUSTER_PASSWORD" \
+    "$instance/bin/artemis" run >"$instance/log/console.log" 2>&1 &
+  record_pid "broker-$role" $!
+}
+
+start_gateway() { # index
+  local i="$1" name="gateway-$(( $1 + 1 ))"
+  if running "$(pid_of "$name")"; then return 0; fi
+  say "starting $name: API ${GATEWAY_API_PORTS[$i]}, console ${GATEWAY_CONSOLE_PORTS[$i]}, health ${GATEWAY_MANAGEMENT_PORTS[$i]}"
+  mkdir -p "$WORK/shared-data" "$WORK/$name"
+  # One data folder for both, as the shared volume is in Kubernetes. The broker's login for the
+  # gateway comes from artemis-users.properties (broker-config); its password from the environment.
+  SCHAKEL_BROKER_PASSWORD="${SCHAKEL_BROKER_PASSWORD:-}" \
+  SCHAKEL_LEDGER_PASSWORD="$PGPASSWORD" \
+    java -Xmx512m \
+    -Dschakel.data-dir="$WORK/shared-data" \
+    -Dschakel.broker.embedded=false \
+    -Dschakel.broker.url="$(broker_url)" \
+    -Dschakel.broker.user="${SCHAKEL_BROKER_USER:-schakel-gateway}" \
+    -Dschakel.ledger.url="jdbc:postgresql://$PGHOST:$PGPORT/$LEDGER_DB" \
+    -Dschakel.ledger.user="$PGUSER" \
+    -Dschakel.file.shared-lock=true \
+    -Dcamel.server.port="${GATEWAY_API_PORTS[$i]}" \
+    -Dschakel.console.port="${GATEWAY_CONSOLE_PORTS[$i]}" \
+    -Dcamel.management.port="${GATEWAY_MANAGEMENT_PORTS[$i]}" \
+    -jar "$JAR" >"$WORK/$name/gateway.log" 2>&1 &
+  record_pid "$name" $!
+}
+
+await_gateway() { # index
+  local port="${GATEWAY_MANAGEMENT_PORTS[$1]}"
+  for _ in $(seq 1 90); do
+    if curl -sf "http://127.0.0.1:$port/observe/health/ready" >/dev/null; then
+      say "gateway-$(( $1 + 1 )) is ready"
+      return 0
+    fi
+    sleep 1
+  done
+  say "gateway-$(( $1 + 1 )) not ready after 90 s: see $WORK/gateway-$(( $1 + 1 ))/gateway.log and"
+  curl -s "http://127.0.0.1:$port/observe/health?data=true" || true
+  echo
+}
+
+print_guide() {
+  cat <<EOF
+
+Everything runs. Pids are in $PIDS; logs beside each part in $WORK.
+
+  ZooKeeper      $(zk_connect)               pids $(pid_of zookeeper-1) $(pid_of zookeeper-2) $(pid_of zookeeper-3)
+  broker primary 127.0.0.1:${BROKER_PORTS[0]}                           pid  $(pid_of broker-primary)
+  broker backup  127.0.0.1:${BROKER_PORTS[1]}                           pid  $(pid_of broker-backup)
+  gateway-1      API :${GATEWAY_API_PORTS[0]}  console :${GATEWAY_CONSOLE_PORTS[0]}  health :${GATEWAY_MANAGEMENT_PORTS[0]}   pid  $(pid_of gateway-1)
+  gateway-2      API :${GATEWAY_API_PORTS[1]}  console :${GATEWAY_CONSOLE_PORTS[1]}  health :${GATEWAY_MANAGEMENT_PORTS[1]}   pid  $(pid_of gateway-2)
+
+Watch, in a second terminal:
+  watch -n1 'curl -s -o /dev/null -w "gateway-1 %{http_code}\n" http://127.0.0.1:${GATEWAY_MANAGEMENT_PORTS[0]}/observe/health/ready; curl -s -o /dev/null -w "gateway-2 %{http_code}\n" http://127.0.0.1:${GATEWAY_MANAGEMENT_PORTS[1]}/observe/health/ready'
+  tail -F $WORK/broker-*/log/artemis.log | grep -E 'AMQ221007|AMQ221024|AMQ221031|AMQ221010|lock'
+      (AMQ221007: a broker became active; AMQ221024: the backup is in sync with the primary)
+  $0 status
+
+Kill a node (as a crash would):
+  kill -9 $(pid_of broker-primary)    # the primary broker: the backup takes the lock and becomes active,
+                                   # the gateways reconnect through the failover URL
+  kill -9 $(pid_of gateway-1)    # a gateway: its unacknowledged queue messages go to gateway-2
+  kill -9 $(pid_of zookeeper-1)    # one ZooKeeper server: two of three keep the quorum, nothing changes
+
+Send a dossier meanwhile (README, "Walk-through"): drop a file into $WORK/shared-data/inbox/30AA00/
+and look in $WORK/shared-data/outbox/30AB00/.
+
+Stop everything: $0 stop
+EOF
+}
+
+status() {
+  local i
+  for i in 0 1; do
+    printf 'gateway-%s ready: ' "$(( i + 1 ))"
+    curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:${GATEWAY_MANAGEMENT_PORTS[$i]}/observe/health/ready" || echo "no answer"
+  done
+  local role
+  for role in primary backup; do
+    printf 'broker %s: ' "$role"
+    if running "$(pid_of "broker-$role")"; then
+      grep -hoE 'AMQ2210(07|24|31|10)[^,]*' "$WORK/broker-$role/log/artemis.log" 2>/dev/null | tail -1 || echo "running"
+    else
+      echo "not running"
+    fi
+  done
+  for i in 0 1 2; do
+    printf 'zookeeper-%s: ' "$(( i + 1 ))"
+    { (exec 3<>"/dev/tcp/127.0.0.1/${ZK_CLIENT_PORTS[$i]}" && printf 'srvr\n' >&3 && cat <&3) 2>/dev/null | grep Mode; } || echo "no answer"
+  done
+}
+
+stop_all() {
+  [[ -f "$PIDS" ]] || { say "nothing recorded in $PIDS"; return 0; }
+  local name pid
+  # gateways first, then brokers, then ZooKeeper: the reverse of the start
+  for name in gateway-2 gateway-1 broker-backup broker-primary zookeeper-3 zookeeper-2 zookeeper-1; do
+    pid="$(pid_of "$name")"
+    if running "$pid"; then
+      say "stopping $name ($pid)"
+      kill "$pid"
+    fi
+  done
+  rm -f "$PIDS"
+}
+
+main() {
+  case "${1:-start}" in
+    start)
+      check_prerequisites
+      # the pair's shared cluster password: made once, kept with the instances (never in the repository)
+      mkdir -p "$WORK"
+      if [[ ! -f "$WORK/cluster-password" ]]; then
+        (umask 077 && head -c 24 /dev/urandom | base64 >"$WORK/cluster-password")
+      fi
+      CLUSTER_PASSWORD="$(cat "$WORK/cluster-password")"
+      build_gateway
+      unpack_artemis
+      ensure_database
+      start_zookeeper
+      create_broker primary
+      create_broker backup
+      start_broker primary 0
+      sleep 5   # the primary takes the lock first, so the roles come out as named
+      start_broker backup 1
+      start_gateway 0
+      start_gateway 1
+      await_gateway 0
+      await_gateway 1
+      print_guide
+      ;;
+    status) status ;;
+    stop) stop_all ;;
+    *) die "usage: $0 [start|status|stop]" ;;
+  esac
+}
+
+main "$@"
