@@ -60,6 +60,41 @@ public final class LedgerSetup {
         }, true, true);
     }
 
+    /**
+     * This process's lease in the ledger (docs/RELIABILITY.md, "More than one instance"): an instance
+     * id (schakel.instance.id, or the host name and a random suffix, new at every start), a lease of
+     * schakel.instance.lease-ms by the database's clock, its first epoch taken now when the database is
+     * reachable; the keeper renews it once the gateway runs.
+     */
+    public static LeaseKeeper lease(Settings settings, Ledger ledger) {
+        String id = settings.optional("schakel.instance.id").orElseGet(LedgerSetup::newInstanceId);
+        long length = settings.number("schakel.instance.lease-ms");
+        if (settings.number("schakel.instance.renew-interval-ms") * 2 > length) {
+            throw new IllegalArgumentException("schakel.instance.renew-interval-ms must be at most half of schakel.instance.lease-ms");
+        }
+        ledger.withLease(id, java.time.Duration.ofMillis(length));
+        if (ledger.isAvailable()) {
+            try {
+                LOG.info("Gateway instance {} holds epoch {} in the ledger", id, ledger.takeLease());
+            } catch (RuntimeException e) {
+                LOG.warn("Gateway instance {} took no lease at start ({}): work waits until it has one", id, e.getClass().getSimpleName());
+            }
+        }
+        return new LeaseKeeper(ledger, nl.schakel.RoutePauses.WORK_ROUTES);
+    }
+
+    /** The host's name (cut to 40 characters) and 8 random hex digits: two processes never share one. */
+    static String newInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "gateway";
+        }
+        host = host.replaceAll("[^A-Za-z0-9.-]", "");
+        return (host.length() > 40 ? host.substring(0, 40) : host) + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /** The guard over every route that writes to the ledger: intake, delivery and dead letters. */
     public static LedgerGuard guard(Ledger ledger) {
         return new LedgerGuard(ledger, nl.schakel.RoutePauses.WORK_ROUTES);
