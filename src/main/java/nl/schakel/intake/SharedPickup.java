@@ -18,12 +18,14 @@ import java.util.HexFormat;
  * refreshes its rows every schakel.file.lock-keep-alive-ms; a row nobody refreshed for
  * schakel.file.lock-max-age-ms belongs to a dead instance, and the file is taken by another.
  * <p>
- * Camel's {@link JdbcOrphanLockAwareIdempotentRepository} does the bookkeeping; one thing is added:
- * taking over an orphaned row is atomic. Camel's own take-over reads the old row and then updates its
- * time, so two instances that both see the orphan both get the file, and the taker's row is not
- * kept alive. Here the orphaned row is deleted only if it is still older than the maximum age (one
- * instance deletes it, the other finds nothing to delete), and a fresh row is inserted (kept alive;
- * the primary key refuses a second). The key is a SHA-256 of the input key (path, inode, change and
+ * Camel's {@link JdbcOrphanLockAwareIdempotentRepository} does the bookkeeping and the keep-alive;
+ * its grant is made atomic here. Camel's own grant counts fresh rows, then counts rows again and, if
+ * one appeared in between (another instance's, committed a moment ago) or an orphan is there,
+ * refreshes that row's time and grants it: two instances then both hold the file (the test
+ * {@code TwoInstancesFileIntakeTest} caught this), and a taken-over row is not kept alive. Here an
+ * orphaned row is deleted only while it is still older than the maximum age (one instance deletes it,
+ * another finds nothing to delete), and the grant is always an INSERT that the primary key refuses
+ * to a second instance. The key is a SHA-256 of the input key (path, inode, change and
  * modification times, size): no school's file name is stored in the database.
  * <p>
  * Why not Camel's {@code readLock=idempotent-changed}: it replaces the read lock strategy, and with it
@@ -92,6 +94,23 @@ public final class SharedPickup {
     static final class Repository extends JdbcOrphanLockAwareIdempotentRepository {
         Repository(DataSource dataSource, CamelContext context) {
             super(dataSource, PROCESSOR, context);
+        }
+
+        @Override
+        protected void doInit() throws Exception {
+            super.doInit();
+            // Camel's insert counts rows with this query and refreshes an existing row instead of inserting: it must
+            // always insert, so the primary key decides between two instances (the grant's own count is queryForInt).
+            // Set after Camel's init, which writes its own query with the table name.
+            setQueryString("SELECT COUNT(*) * 0 FROM " + TABLE + " WHERE processorName = ? AND messageId = ?");
+        }
+
+        /** Rows of this key: after {@link #add} deleted an orphan, every row left is held by a live instance. */
+        @Override
+        protected int queryForInt(String key) {
+            Integer rows = jdbcTemplate.queryForObject("SELECT COUNT(*) FROM " + TABLE + " WHERE processorName = ? AND messageId = ?", Integer.class,
+                    processorName, key);
+            return rows == null ? 0 : rows;
         }
 
         @Override
