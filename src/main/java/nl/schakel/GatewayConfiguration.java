@@ -110,7 +110,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         LedgerSetup.use(context, settings, ledger);
         LedgerGuard guard = LedgerSetup.guard(ledger);
         // this process's lease: claims and delivery records are written only while it holds
-        nl.schakel.ledger.LeaseKeeper leaseKeeper = LedgerSetup.lease(settings, ledger);
+        nl.schakel.ledger.LeaseKeeper leaseKeeper = LedgerSetup.lease(settings, ledger, dataDir);
         // validation
         DocumentCatalogue catalogue = finished(catalogueLoading);
         MessageValidator validator = new MessageValidator(catalogue, directory, ledger::findDelivered, maxBytes, maxDepth, spool);

@@ -62,12 +62,14 @@ public final class LedgerSetup {
 
     /**
      * This process's lease in the ledger (docs/RELIABILITY.md, "More than one instance"): an instance
-     * id (schakel.instance.id, or the host name and a random suffix, new at every start), a lease of
+     * id (schakel.instance.id, or the host name and a digest of the data folder's path), a lease of
      * schakel.instance.lease-ms by the database's clock, its first epoch taken now when the database is
-     * reachable; the keeper renews it once the gateway runs.
+     * reachable; the keeper renews it once the gateway runs. The id stays the same across restarts of
+     * the same installation, so a restart after a crash takes the next epoch at once and the claims the
+     * crashed process left can be taken over without waiting for its lease to run out.
      */
-    public static LeaseKeeper lease(Settings settings, Ledger ledger) {
-        String id = settings.optional("schakel.instance.id").orElseGet(LedgerSetup::newInstanceId);
+    public static LeaseKeeper lease(Settings settings, Ledger ledger, Path dataDir) {
+        String id = settings.optional("schakel.instance.id").orElseGet(() -> instanceId(dataDir));
         long length = settings.number("schakel.instance.lease-ms");
         if (settings.number("schakel.instance.renew-interval-ms") * 2 > length) {
             throw new IllegalArgumentException("schakel.instance.renew-interval-ms must be at most half of schakel.instance.lease-ms");
@@ -83,8 +85,12 @@ public final class LedgerSetup {
         return new LeaseKeeper(ledger, nl.schakel.RoutePauses.WORK_ROUTES);
     }
 
-    /** The host's name (cut to 40 characters) and 8 random hex digits: two processes never share one. */
-    static String newInstanceId() {
+    /**
+     * The host's name (cut to 40 characters) and 12 hex digits of the SHA-256 of the data folder's
+     * absolute path. Two processes on one host with one data folder would share it, and take each
+     * other's epoch in turn: they must each set schakel.instance.id.
+     */
+    static String instanceId(Path dataDir) {
         String host;
         try {
             host = java.net.InetAddress.getLocalHost().getHostName();
@@ -92,7 +98,14 @@ public final class LedgerSetup {
             host = "gateway";
         }
         host = host.replaceAll("[^A-Za-z0-9.-]", "");
-        return (host.length() > 40 ? host.substring(0, 40) : host) + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String folder;
+        try {
+            folder = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return (host.length() > 40 ? host.substring(0, 40) : host) + "-" + folder;
     }
 
     /** The guard over every route that writes to the ledger: intake, delivery and dead letters. */
