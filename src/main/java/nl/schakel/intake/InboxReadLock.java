@@ -49,6 +49,8 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
     private static final String PICKUP_KEY = "schakelPickupKey";
     /** The lock shared with other instances on the same folder; null for a gateway on its own folder. */
     private final SharedPickup shared;
+    /** The shared lock's key of each held file: kept while the file is held, given up when it changes or goes. */
+    private final Map<Path, String> heldKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     public InboxReadLock(long minAgeMillis, Clock clock) {
         this(minAgeMillis, clock, null);
@@ -95,6 +97,7 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
                 return false;
             }
             held.remove(entry);
+            releaseHeldKey(entry);
         }
         if (clock.millis() - modified < minAgeMillis) {
             return false;
@@ -145,7 +148,8 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
         Path entry = file.getFile().toPath();
         if (held.containsKey(entry)) {
             // held for the operator: the lock stays with this instance (kept alive) so no other instance takes it
-            // either; a changed file has another key, and after this instance stops the lock expires
+            // either, until the file changes or goes; after this instance stops the lock expires
+            heldKeys.put(entry, key);
             return;
         }
         shared.release(key);
@@ -163,7 +167,15 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
     /** Files in the inboxes that are held after a failure. */
     public int heldFiles() {
         held.keySet().removeIf(p -> !Files.exists(p, LinkOption.NOFOLLOW_LINKS));
+        heldKeys.keySet().stream().filter(p -> !held.containsKey(p)).toList().forEach(this::releaseHeldKey);
         return held.size();
+    }
+
+    private void releaseHeldKey(Path entry) {
+        String key = heldKeys.remove(entry);
+        if (key != null) {
+            shared.release(key);
+        }
     }
 
     /** Gives an entry whose name has a backslash a name without one, in the same folder. */
