@@ -51,6 +51,8 @@ public final class Ledger {
     private volatile boolean migrated;
     /** This process's lease, when it has one: the writes that matter are fenced by it (see {@link #withLease}). */
     private volatile Holder lease;
+    /** How long another live instance's claim is left to it before it counts as given up (withLease). */
+    private volatile java.time.Duration claimTimeout = java.time.Duration.ofSeconds(5);
     private volatile long leaseMillis;
 
     /** An instance and the epoch it holds. */
@@ -71,6 +73,11 @@ public final class Ledger {
      * {@link LeaseExpiredException} and writes nothing. Without a lease (tools, tests of one ledger)
      * nothing is fenced.
      */
+    public Ledger withLease(String instanceId, java.time.Duration length, java.time.Duration claimTimeout) {
+        this.claimTimeout = claimTimeout;
+        return withLease(instanceId, length);
+    }
+
     public Ledger withLease(String instanceId, java.time.Duration length) {
         if (instanceId.isEmpty() || instanceId.length() > 64 || length.toMillis() < 1) {
             throw new IllegalArgumentException("an instance id of 1 to 64 characters and a positive lease length");
@@ -313,7 +320,8 @@ public final class Ledger {
             String ownerInstance;
             long ownerEpoch;
             boolean ownerLive;
-            try (PreparedStatement ps = c.prepareStatement("SELECT a.state, a.transfer_id, a.owner_instance, a.owner_epoch, g.instance_id"
+            OffsetDateTime claimedAt;
+            try (PreparedStatement ps = c.prepareStatement("SELECT a.state, a.transfer_id, a.owner_instance, a.owner_epoch, g.instance_id, a.claimed_at"
                     + " FROM accepted_message a LEFT JOIN gateway_instance g ON g.instance_id = a.owner_instance AND g.epoch = a.owner_epoch"
                     + " AND g.lease_until > CURRENT_TIMESTAMP WHERE a.sender = ? AND a.message_id = ?")) {
                 ps.setString(1, sender);
@@ -325,6 +333,7 @@ public final class Ledger {
                     ownerInstance = rs.getString(3);
                     ownerEpoch = rs.getLong(4);
                     ownerLive = rs.getString(5) != null;
+                    claimedAt = rs.getObject(6, OffsetDateTime.class);
                 }
             }
             if ("SENT".equals(state)) {
@@ -333,14 +342,19 @@ public final class Ledger {
             if (holder == null || (holder.instanceId().equals(ownerInstance) && holder.epoch() == ownerEpoch)) {
                 return new Claim(Claim.Kind.UNCONFIRMED, original);
             }
-            if (ownerLive) {
+            // a live holder's claim is held while it is young; an old one is a send that holder gave up (its
+            // exchange rolled back, e.g. over a broker fail-over, and the broker handed the message to another
+            // instance): taking it over is safe, the broker's duplicate-id cache refuses a second send
+            OffsetDateTime staleBefore = now().minus(claimTimeout);
+            if (ownerLive && (claimedAt == null || !claimedAt.isBefore(staleBefore))) {
                 return new Claim(Claim.Kind.HELD, original);
             }
-            // the holder's epoch was replaced or its lease ran out: taken over, if it still is so and this lease runs
-            int taken = update(c, "UPDATE accepted_message SET owner_instance = ?, owner_epoch = ? WHERE sender = ? AND message_id = ?"
-                            + " AND state = 'CLAIMED' AND NOT EXISTS (SELECT 1 FROM gateway_instance o WHERE o.instance_id = accepted_message.owner_instance"
-                            + " AND o.epoch = accepted_message.owner_epoch AND o.lease_until > CURRENT_TIMESTAMP) AND " + LIVE_LEASE,
-                    holder.instanceId(), holder.epoch(), sender, messageId, holder.instanceId(), holder.epoch());
+            // the holder's epoch was replaced, its lease ran out or its claim went stale: taken over, if it still
+            // is so and this lease runs
+            int taken = update(c, "UPDATE accepted_message SET owner_instance = ?, owner_epoch = ?, claimed_at = ? WHERE sender = ? AND message_id = ?"
+                            + " AND state = 'CLAIMED' AND (claimed_at < ? OR NOT EXISTS (SELECT 1 FROM gateway_instance o WHERE o.instance_id = accepted_message.owner_instance"
+                            + " AND o.epoch = accepted_message.owner_epoch AND o.lease_until > CURRENT_TIMESTAMP)) AND " + LIVE_LEASE,
+                    holder.instanceId(), holder.epoch(), now(), sender, messageId, staleBefore, holder.instanceId(), holder.epoch());
             if (taken == 1) {
                 return new Claim(Claim.Kind.UNCONFIRMED, original);
             }

@@ -74,7 +74,7 @@ public final class LedgerSetup {
         if (settings.number("schakel.instance.renew-interval-ms") * 2 > length) {
             throw new IllegalArgumentException("schakel.instance.renew-interval-ms must be at most half of schakel.instance.lease-ms");
         }
-        ledger.withLease(id, java.time.Duration.ofMillis(length));
+        ledger.withLease(id, java.time.Duration.ofMillis(length), java.time.Duration.ofMillis(settings.number("schakel.instance.claim-timeout-ms")));
         if (ledger.isAvailable()) {
             try {
                 LOG.info("Gateway instance {} holds epoch {} in the ledger", id, ledger.takeLease());

@@ -468,6 +468,29 @@ abstract class LedgerContract {
     }
 
     @Test
+    void a_claim_a_live_instance_gave_up_is_taken_over_once_it_is_older_than_the_claim_timeout() {
+        // a's send failed over a broker fail-over and its exchange rolled back; the broker handed the message
+        // to b. a is alive and renews its lease, but will not come back to this claim
+        Ledger a = new Ledger(dataSource, clock).withLease("gw-a", Duration.ofMinutes(1), Duration.ofSeconds(5));
+        a.takeLease();
+        Ledger b = new Ledger(dataSource, clock).withLease("gw-b", Duration.ofMinutes(1), Duration.ofSeconds(5));
+        b.takeLease();
+        ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        clock.now = clock.now.plusSeconds(4);
+        assertThat(b.claim("30AA00", "M-1", "R-1").kind()).as("young: still a's").isEqualTo(Ledger.Claim.Kind.HELD);
+
+        clock.now = clock.now.plusSeconds(2);
+        Ledger.Claim taken = b.claim("30AA00", "M-1", "R-1");
+        assertThat(taken.kind()).isEqualTo(Ledger.Claim.Kind.UNCONFIRMED);
+        assertThat(taken.originalTransferId()).isEqualTo("R-1");
+        // taken over once, and young again: a now finds it b's
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.HELD);
+        b.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00", OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC));
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.SENT);
+    }
+
+    @Test
     void a_claim_written_without_a_lease_is_taken_over_by_an_instance_with_one() {
         assertThat(ledger.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
         Ledger a = instance("gw-a", Duration.ofMinutes(1));
