@@ -25,8 +25,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a message from an institution's queue into its outbox folder, once. The file is written
- * under a temporary name ({@code .writing-<name>}) and synced, the delivery is recorded in the
- * ledger, and only then is the file renamed into place. A redelivery after a crash finds the record:
+ * under a temporary name of this attempt's own ({@code .writing-<name>.<attempt>}) and synced, the
+ * delivery is recorded in the ledger with that attempt, and only then is the file renamed into place. A redelivery after a crash finds the record:
  * it completes a rename that did not happen, and otherwise writes nothing, so a file the receiving
  * school has already taken away never comes back.
  */
@@ -51,15 +51,21 @@ public final class Outbox {
         String name = fileName(in);
         Path folder = folders.root().resolve("outbox").resolve(code);
         Path target = folder.resolve(name);
-        Path temp = folder.resolve(".writing-" + name);
+        // this attempt's own file: an instance that was paused mid-write and wakes up writes into its own
+        // file, never into the one another instance delivered
+        String attempt = attemptId();
+        Path temp = folder.resolve(".writing-" + name + "." + attempt);
         LogContext.transfer(in.getHeader(Headers.TRANSFER_ID, String.class), in.getHeader(Headers.MESSAGE_ID, String.class));
         String key = code + "/" + in.getHeader(Headers.TYPE) + "/" + in.getHeader(Headers.SENDER) + "/"
                 + in.getHeader(Headers.MESSAGE_ID) + "/" + in.getHeader(Headers.RECEIPT_ID);
-        if (ledger.hasDelivery(key)) {
-            // written before: a crash came after the record, before or after the rename
-            if (Files.exists(temp)) {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        java.util.Optional<String> recorded = ledger.delivery(key);
+        if (recorded.isPresent()) {
+            // written before: a crash came after the record, before or after the rename of the recorded attempt's file
+            Path written = folder.resolve(".writing-" + name + (recorded.get().isEmpty() ? "" : "." + recorded.get()));
+            if (Files.exists(written)) {
+                Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
+            removeOtherAttempts(folder, name);
             // the crash may have come before the timeline said so (the step never goes back)
             written(in, code, name);
             LogContext.outcome("delivered");
@@ -77,21 +83,49 @@ public final class Outbox {
         folders.shareFile(temp);
         CrashPoints.reach("delivery-written");
         // with a lease, refused (LeaseExpiredException) when this instance's lease ran out: nothing is renamed, the
-        // broker gives the message to an instance that holds one
-        if (!ledger.addDelivery(key)) {
+        // broker gives the message to an instance that holds one (this attempt's file is removed by whoever delivers)
+        if (!ledger.addDelivery(key, attempt)) {
             // another instance recorded this delivery a moment ago (the broker gave it the message when this one
-            // looked dead): that instance renames; a redelivery finishes its rename should it not get there
+            // looked dead): that instance renames its own file; this attempt's goes
+            Files.deleteIfExists(temp);
             LOG.info("Delivery to outbox {} recorded by another instance: {} (not renamed here)", code, name);
             return;
         }
         CrashPoints.reach("delivery-recorded");
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        removeOtherAttempts(folder, name);
         CrashPoints.reach("delivery-renamed");
         written(in, code, name);
         String transferId = in.getHeader(Headers.TRANSFER_ID, String.class);
         metrics.delivered("file", in.getHeader(Headers.TYPE, String.class), () -> ledger.find(transferId).map(Transfer::receivedAt).orElse(null));
         LogContext.outcome("delivered");
         LOG.info("Delivered {} to outbox {} as {}", in.getHeader(Headers.TYPE), code, name);
+    }
+
+    /** This attempt's part of the temporary file's name: 16 hex digits of the instance and epoch, and a random part. */
+    private String attemptId() {
+        String holder = ledger.lease().map(h -> h.instanceId() + "/" + h.epoch()).orElse("local");
+        String digest = java.util.HexFormat.of().formatHex(sha256(holder)).substring(0, 16);
+        return digest + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Files of other attempts at this delivery (an attempt that crashed, or lost to another instance) once it is done. */
+    private static void removeOtherAttempts(Path folder, String name) throws java.io.IOException {
+        Files.deleteIfExists(folder.resolve(".writing-" + name));
+        String prefix = ".writing-" + name + ".";
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** A file name from the message's ids (codes and ids only, all validated when the gateway took the message). */

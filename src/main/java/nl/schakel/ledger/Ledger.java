@@ -665,14 +665,22 @@ public final class Ledger {
      * caller does not rename its file into the outbox.
      */
     public boolean addDelivery(String key) {
+        return addDelivery(key, null);
+    }
+
+    /**
+     * Records a delivery, once per key: false when it was recorded before. {@code writtenAs} names the
+     * attempt's own temporary file (Outbox), so a redelivery after a crash renames that one.
+     */
+    public boolean addDelivery(String key, String writtenAs) {
         Holder holder = lease;
         return inTransaction(c -> {
             try {
                 if (holder == null) {
-                    update(c, "INSERT INTO delivered_message (delivery_key, delivered_at) VALUES (?, ?)", key, now());
-                } else if (update(c, "INSERT INTO delivered_message (delivery_key, delivered_at) SELECT ?, ? FROM gateway_instance g"
+                    update(c, "INSERT INTO delivered_message (delivery_key, delivered_at, written_as) VALUES (?, ?, ?)", key, now(), writtenAs);
+                } else if (update(c, "INSERT INTO delivered_message (delivery_key, delivered_at, written_as) SELECT ?, ?, ? FROM gateway_instance g"
                         + " WHERE g.instance_id = ? AND g.epoch = ? AND g.lease_until > CURRENT_TIMESTAMP",
-                        key, now(), holder.instanceId(), holder.epoch()) == 0) {
+                        key, now(), writtenAs, holder.instanceId(), holder.epoch()) == 0) {
                     throw new LeaseExpiredException(holder.instanceId(), holder.epoch());
                 }
                 return true;
@@ -681,6 +689,21 @@ public final class Ledger {
                     return false;
                 }
                 throw e;
+            }
+        });
+    }
+
+    /**
+     * The recorded delivery of {@code key}: empty when there is none; else the attempt's temporary file
+     * suffix it was written as ("" for a delivery recorded before attempts had files of their own).
+     */
+    public Optional<String> delivery(String key) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT written_as FROM delivered_message WHERE delivery_key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1) == null ? "" : rs.getString(1)) : Optional.<String>empty();
+                }
             }
         });
     }
