@@ -52,7 +52,7 @@ final class ChannelSetup {
         registry.bind("retryLog", new RetryLog());
         // the file channel: a poller per institution on shared threads, a read lock that never opens a link
         // compared with the times of the files the schools write: the system clock
-        InboxReadLock inboxReadLock = new InboxReadLock(settings.number("schakel.file.min-age-ms"), Clock.systemUTC());
+        InboxReadLock inboxReadLock = new InboxReadLock(settings.number("schakel.file.min-age-ms"), Clock.systemUTC(), sharedPickup(context, settings, ledger));
         registry.bind("inboxFiles", new InboxFiles());
         registry.bind("inboxReadLock", inboxReadLock);
         registry.bind("inboxPollers", context.getExecutorServiceManager().newScheduledThreadPool(context, "inbox-poller",
@@ -72,6 +72,31 @@ final class ChannelSetup {
             EmbeddedBroker broker = registry.lookupByNameAndType("broker", EmbeddedBroker.class);
             health.register(new FailedWorkHealthCheck(failures, inboxReadLock, broker == null ? java.util.TreeMap::new : broker::deadLetterCounts));
         }
+    }
+
+    /**
+     * The pick-up lock shared with other gateway instances on the same inbox folder, in the ledger's
+     * database (schakel.file.shared-lock); none for a gateway on its own folder, the default. Its
+     * keep-alive runs from the start of the context until it stops.
+     */
+    private static nl.schakel.intake.SharedPickup sharedPickup(CamelContext context, Settings settings, Ledger ledger) throws Exception {
+        if (!settings.flag("schakel.file.shared-lock")) {
+            return null;
+        }
+        nl.schakel.intake.SharedPickup shared = new nl.schakel.intake.SharedPickup(ledger.dataSource(), context,
+                settings.number("schakel.file.lock-max-age-ms"), settings.number("schakel.file.lock-keep-alive-ms"));
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStart() {
+                shared.start();
+            }
+
+            @Override
+            protected void doStop() {
+                shared.stop();
+            }
+        }, true, true);
+        return shared;
     }
 
     /** One intake and one delivery route per file-channel institution, from the templates in routes/. */

@@ -109,6 +109,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         Ledger ledger = finished(ledgerOpening);
         LedgerSetup.use(context, settings, ledger);
         LedgerGuard guard = LedgerSetup.guard(ledger);
+        // this process's lease: claims and delivery records are written only while it holds
+        nl.schakel.ledger.LeaseKeeper leaseKeeper = LedgerSetup.lease(settings, ledger, dataDir);
         // validation
         DocumentCatalogue catalogue = finished(catalogueLoading);
         MessageValidator validator = new MessageValidator(catalogue, directory, ledger::findDelivered, maxBytes, maxDepth, spool);
@@ -126,6 +128,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         AfterStart.run(context, ctx -> {
             guard.start(ctx, settings.number("schakel.ledger.check-interval-ms"));
+            leaseKeeper.start(ctx, settings.number("schakel.instance.renew-interval-ms"));
             ChannelSetup.addFileRoutes(ctx, directory);
             announce(settings, directory, dataDir);
         });

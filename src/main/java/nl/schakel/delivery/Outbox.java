@@ -76,7 +76,14 @@ public final class Outbox {
         // the receiving school's only, or its group's (schakel.permissions.exchange-files)
         folders.shareFile(temp);
         CrashPoints.reach("delivery-written");
-        ledger.addDelivery(key);
+        // with a lease, refused (LeaseExpiredException) when this instance's lease ran out: nothing is renamed, the
+        // broker gives the message to an instance that holds one
+        if (!ledger.addDelivery(key)) {
+            // another instance recorded this delivery a moment ago (the broker gave it the message when this one
+            // looked dead): that instance renames; a redelivery finishes its rename should it not get there
+            LOG.info("Delivery to outbox {} recorded by another instance: {} (not renamed here)", code, name);
+            return;
+        }
         CrashPoints.reach("delivery-recorded");
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         CrashPoints.reach("delivery-renamed");

@@ -517,6 +517,9 @@ public final class HttpApi {
             problem = p;
         } else if (cause instanceof LedgerUnavailableException || (cause != null && cause.getCause() instanceof LedgerUnavailableException)) {
             problem = new ApiProblem(ApiProblem.Kind.UNAVAILABLE, "The ledger is not reachable; try again later.", null, null, 30L);
+        } else if (cause instanceof nl.schakel.ledger.LeaseExpiredException || cause instanceof nl.schakel.ledger.ClaimHeldException) {
+            // this instance is taking a new lease, or another instance is forwarding the same message id right now: nothing was sent here
+            problem = new ApiProblem(ApiProblem.Kind.UNAVAILABLE, "The gateway cannot take this submission at this moment; try again shortly.", null, null, 5L);
         } else {
             // the class only: an exception's message may quote what the client sent
             LOG.warn("HTTP API request of {} failed: {}", exchange.getProperty(INSTITUTION), cause == null ? "?" : cause.getClass().getName());

@@ -12,6 +12,9 @@ import nl.schakel.ledger.Ledger;
  *                        |  \--broker: seen before--> SENT (this transfer's own earlier send, or a duplicate)
  *                        \--crash: the same transfer claims again, finds CLAIMED (UNCONFIRMED) and sends again
  * </pre>
+ * With several gateway instances a claim names its holder (instance and epoch): a claim held by
+ * another instance with a valid lease is HELD (wait), one whose holder's lease ran out is taken over
+ * (UNCONFIRMED for the taker). docs/RELIABILITY.md, "More than one instance".
  */
 public final class ExactlyOnce {
     /** What forwarding does next. */
@@ -21,7 +24,12 @@ public final class ExactlyOnce {
         /** This very transfer sent it before (an earlier attempt): nothing to send, still ACCEPTED for the sender. */
         SENT_BY_THIS_TRANSFER,
         /** Another transfer with the same sender and message id sent it: DUPLICATE. */
-        DUPLICATE
+        DUPLICATE,
+        /**
+         * Another gateway instance with a valid lease holds the claim and is sending it: not sent here;
+         * the input waits and is taken again (then SENT, or taken over once that lease ran out).
+         */
+        WAIT
     }
 
     private ExactlyOnce() {
@@ -31,6 +39,7 @@ public final class ExactlyOnce {
     public static Decision onClaim(Ledger.Claim claim, String transferId) {
         return switch (claim.kind()) {
             case NEW, UNCONFIRMED -> Decision.SEND;
+            case HELD -> Decision.WAIT;
             case SENT -> byThisTransfer(claim, transferId) ? Decision.SENT_BY_THIS_TRANSFER : Decision.DUPLICATE;
         };
     }

@@ -38,6 +38,10 @@ public final class Forwarding {
         Ledger.Claim claim = ledger.claim(in.getHeader(Headers.SENDER, String.class), in.getHeader(Headers.MESSAGE_ID, String.class),
                 in.getHeader(Headers.TRANSFER_ID, String.class));
         ExactlyOnce.Decision decision = ExactlyOnce.onClaim(claim, in.getHeader(Headers.TRANSFER_ID, String.class));
+        if (decision == ExactlyOnce.Decision.WAIT) {
+            // another live instance forwards it: this input waits (the file stays, the message is redelivered)
+            throw new nl.schakel.ledger.ClaimHeldException();
+        }
         in.setHeader(CLAIM, decision.name());
         CrashPoints.reach("claimed");
         if (decision == ExactlyOnce.Decision.DUPLICATE) {

@@ -30,6 +30,11 @@ import java.util.UUID;
  * receipt without reading it, and the entry is removed from the inbox.</li>
  * <li>A name Camel cannot address on this platform (a backslash, which it reads as a separator) is
  * renamed in place to one it can, and taken on the next poll.</li>
+ * <li>With several gateway instances on one inbox folder ({@link SharedPickup}, schakel.file.shared-lock),
+ * an entry that passed the checks above is taken only when the shared lock grants it to this
+ * instance, and only if it is still the same file afterwards (another instance may have finished and
+ * deleted it in between); the lock is given up when the entry is done or left for a later poll, and
+ * kept (alive) while a failed file is held, so no other instance takes it either.</li>
  * </ul>
  */
 public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy<File> {
@@ -40,10 +45,21 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
     private final Clock clock;
     /** Files whose failure outlasted their retries, by path: size and time when they failed. */
     private final Map<Path, String> held = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Exchange property: the input key under which the shared lock was taken. */
+    private static final String PICKUP_KEY = "schakelPickupKey";
+    /** The lock shared with other instances on the same folder; null for a gateway on its own folder. */
+    private final SharedPickup shared;
+    /** The shared lock's key of each held file: kept while the file is held, given up when it changes or goes. */
+    private final Map<Path, String> heldKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     public InboxReadLock(long minAgeMillis, Clock clock) {
+        this(minAgeMillis, clock, null);
+    }
+
+    public InboxReadLock(long minAgeMillis, Clock clock, SharedPickup shared) {
         this.minAgeMillis = minAgeMillis;
         this.clock = clock;
+        this.shared = shared;
     }
 
     @Override
@@ -63,6 +79,10 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
                 && !Files.isSymbolicLink(entry.getParent())
                 && !(inReceiverFolder && Files.isSymbolicLink(entry.getParent().getParent()));
         if (!ownRegularFile) {
+            // never opened: its key is what the entry itself says, without following it
+            if (!takeShared(exchange, entry, "entry:" + entry + ":" + attributes.get("ino") + ":" + attributes.get("ctime"), attributes)) {
+                return false;
+            }
             exchange.setProperty(NOT_A_REGULAR_FILE, true);
             return true;
         }
@@ -77,13 +97,62 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
                 return false;
             }
             held.remove(entry);
+            releaseHeldKey(entry);
         }
         if (clock.millis() - modified < minAgeMillis) {
             return false;
         }
         // this very file: taken again after a crash, it keeps its transfer id (a rewrite changes its times)
-        exchange.setProperty(Intake.INPUT_KEY, "file:" + entry + ":" + attributes.get("ino") + ":" + attributes.get("ctime") + ":" + version);
+        String inputKey = "file:" + entry + ":" + attributes.get("ino") + ":" + attributes.get("ctime") + ":" + version;
+        if (!takeShared(exchange, entry, inputKey, attributes)) {
+            return false;
+        }
+        exchange.setProperty(Intake.INPUT_KEY, inputKey);
         return true;
+    }
+
+    /**
+     * With a shared lock: true when this instance now holds the entry and it is still the entry that
+     * was checked (the same inode, change time, modification time and size). Another instance may
+     * have taken it, finished it and deleted it between this poll's listing and the grant: then the
+     * lock is given back and the entry left alone. Without a shared lock: true.
+     */
+    private boolean takeShared(Exchange exchange, Path entry, String key, Map<String, Object> checked) {
+        if (shared == null) {
+            return true;
+        }
+        if (!shared.take(key)) {
+            return false;
+        }
+        try {
+            Map<String, Object> now = Files.readAttributes(entry, "unix:lastModifiedTime,ino,ctime,size", LinkOption.NOFOLLOW_LINKS);
+            boolean same = now.get("ino").equals(checked.get("ino")) && now.get("ctime").equals(checked.get("ctime"))
+                    && now.get("lastModifiedTime").equals(checked.get("lastModifiedTime")) && now.get("size").equals(checked.get("size"));
+            if (same) {
+                exchange.setProperty(PICKUP_KEY, key);
+                return true;
+            }
+        } catch (IOException e) {
+            // gone: another instance finished it
+        }
+        shared.release(key);
+        return false;
+    }
+
+    /** Gives the shared lock of an exchange's entry up, unless the entry is held here after a failure. */
+    private void releaseShared(GenericFile<File> file, Exchange exchange) {
+        String key = exchange.getProperty(PICKUP_KEY, String.class);
+        if (shared == null || key == null) {
+            return;
+        }
+        Path entry = file.getFile().toPath();
+        if (held.containsKey(entry)) {
+            // held for the operator: the lock stays with this instance (kept alive) so no other instance takes it
+            // either, until the file changes or goes; after this instance stops the lock expires
+            heldKeys.put(entry, key);
+            return;
+        }
+        shared.release(key);
     }
 
     /** A file whose failure could not be set aside: not taken again until it changes or the gateway restarts. */
@@ -98,7 +167,15 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
     /** Files in the inboxes that are held after a failure. */
     public int heldFiles() {
         held.keySet().removeIf(p -> !Files.exists(p, LinkOption.NOFOLLOW_LINKS));
+        heldKeys.keySet().stream().filter(p -> !held.containsKey(p)).toList().forEach(this::releaseHeldKey);
         return held.size();
+    }
+
+    private void releaseHeldKey(Path entry) {
+        String key = heldKeys.remove(entry);
+        if (key != null) {
+            shared.release(key);
+        }
     }
 
     /** Gives an entry whose name has a backslash a name without one, in the same folder. */
@@ -123,17 +200,21 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
 
     @Override
     public void releaseExclusiveReadLockOnAbort(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) {
-        // nothing held
+        // nothing held on the file itself; a shared lock is given up
+        releaseShared(file, exchange);
     }
 
     @Override
     public void releaseExclusiveReadLockOnRollback(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) {
-        // nothing held
+        // the file stays in the inbox (the ledger was away, a live instance holds its claim, or it is held
+        // after a failure): a shared lock is given up for a later poll, unless the file is held
+        releaseShared(file, exchange);
     }
 
     @Override
     public void releaseExclusiveReadLockOnCommit(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) {
-        // nothing held
+        // the file was deleted before this (Camel's delete strategy): a shared lock goes, and its row with it
+        releaseShared(file, exchange);
     }
 
     @Override

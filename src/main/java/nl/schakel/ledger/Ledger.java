@@ -40,14 +40,103 @@ public final class Ledger {
             "messageId", MESSAGE_ID_WIDTH, "refersTo", MESSAGE_ID_WIDTH, "sender", INSTITUTION_WIDTH,
             "receiver", INSTITUTION_WIDTH, "transitionKind", TRANSITION_KIND_WIDTH);
 
+    /** The condition that a lease (instance id, epoch: two parameters) is current and runs by the database's clock. */
+    private static final String LIVE_LEASE =
+            "EXISTS (SELECT 1 FROM gateway_instance g WHERE g.instance_id = ? AND g.epoch = ? AND g.lease_until > CURRENT_TIMESTAMP)";
+    /** The end of a lease of a given number of milliseconds (one parameter) from now, by the database's clock. */
+    private static final String LEASE_END = "CURRENT_TIMESTAMP + CAST(? AS DOUBLE PRECISION) * INTERVAL '0.001' SECOND";
+
     private final DataSource dataSource;
     private final Clock clock;
     private volatile boolean migrated;
+    /** This process's lease, when it has one: the writes that matter are fenced by it (see {@link #withLease}). */
+    private volatile Holder lease;
+    private volatile long leaseMillis;
+
+    /** An instance and the epoch it holds. */
+    public record Holder(String instanceId, long epoch) {
+    }
     private final LedgerHealth health = new LedgerHealth();
 
     public Ledger(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
+    }
+
+    /**
+     * Makes this ledger the one of a gateway instance that shares the ledger with others
+     * (docs/RELIABILITY.md, "More than one instance"): from {@link #takeLease()} on, every claim, claim
+     * confirmation and delivery record is written only while this instance's epoch is current and its
+     * lease runs by the database's clock, checked in the statement that writes it; otherwise it throws
+     * {@link LeaseExpiredException} and writes nothing. Without a lease (tools, tests of one ledger)
+     * nothing is fenced.
+     */
+    public Ledger withLease(String instanceId, java.time.Duration length) {
+        if (instanceId.isEmpty() || instanceId.length() > 64 || length.toMillis() < 1) {
+            throw new IllegalArgumentException("an instance id of 1 to 64 characters and a positive lease length");
+        }
+        this.leaseMillis = length.toMillis();
+        this.lease = new Holder(instanceId, 0);
+        return this;
+    }
+
+    /**
+     * Takes a new epoch for this instance, valid for the lease length from now by the database's
+     * clock: at start, and after the lease was lost. Every write under an earlier epoch of this
+     * instance is refused from now on, and its claims may be taken over.
+     */
+    public long takeLease() {
+        Holder current = requireLease();
+        long epoch = inTransaction(c -> {
+            if (update(c, "UPDATE gateway_instance SET epoch = epoch + 1, lease_until = " + LEASE_END + ", taken_at = CURRENT_TIMESTAMP"
+                    + " WHERE instance_id = ?", leaseMillis, current.instanceId()) == 0) {
+                update(c, "INSERT INTO gateway_instance (instance_id, epoch, lease_until, taken_at) VALUES (?, 1, " + LEASE_END
+                        + ", CURRENT_TIMESTAMP)", current.instanceId(), leaseMillis);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM gateway_instance WHERE instance_id = ?")) {
+                ps.setString(1, current.instanceId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        lease = new Holder(current.instanceId(), epoch);
+        return epoch;
+    }
+
+    /**
+     * Extends the lease by its length from now, by the database's clock; false when it had run out or
+     * another epoch replaced it (then only {@link #takeLease()} makes writes possible again).
+     */
+    public boolean renewLease() {
+        Holder current = requireLease();
+        return inTransaction(c -> update(c, "UPDATE gateway_instance SET lease_until = " + LEASE_END
+                + " WHERE instance_id = ? AND epoch = ? AND lease_until > CURRENT_TIMESTAMP", leaseMillis, current.instanceId(), current.epoch()) == 1);
+    }
+
+    /** This instance's id and epoch, when it has a lease. */
+    public Optional<Holder> lease() {
+        return Optional.ofNullable(lease);
+    }
+
+    private Holder requireLease() {
+        Holder current = lease;
+        if (current == null) {
+            throw new IllegalStateException("this ledger has no lease: call withLease first");
+        }
+        return current;
+    }
+
+    /** Whether the lease is current and runs, asked in the transaction of a write that was refused. */
+    private static boolean live(Connection c, Holder holder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM gateway_instance WHERE instance_id = ? AND epoch = ? AND lease_until > CURRENT_TIMESTAMP")) {
+            ps.setString(1, holder.instanceId());
+            ps.setLong(2, holder.epoch());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Applies pending migrations; returns how many were applied. */
@@ -98,6 +187,11 @@ public final class Ledger {
             ps.setObject(1, now());
             return ps.executeUpdate();
         }
+    }
+
+    /** The ledger's database, for what keeps its own tables there (the file channel's shared pick-up lock). */
+    public DataSource dataSource() {
+        return dataSource;
     }
 
     /** Closes the connection pool, when the data source is one. */
@@ -179,35 +273,94 @@ public final class Ledger {
             /** Claimed before but the send was not confirmed (a crash in between): send it again, the broker filters a repeat. */
             UNCONFIRMED,
             /** Sent before: a duplicate. */
-            SENT
+            SENT,
+            /** Claimed, not yet confirmed, by another gateway instance whose lease is valid: it is sending it now. */
+            HELD
         }
     }
 
+    /**
+     * Claims a sender's message id for a transfer before it is sent. With a lease (several instances)
+     * the claim names its holder, instance and epoch, and is written only under a valid lease; a claim
+     * still CLAIMED by another instance whose lease is valid is {@link Claim.Kind#HELD}; one whose
+     * holder's epoch was replaced or whose lease ran out is taken over, in one statement that checks
+     * both leases, and is then UNCONFIRMED for this instance (sent again; the broker filters a repeat).
+     */
     public Claim claim(String sender, String messageId, String transferId) {
+        Holder holder = lease;
         return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO accepted_message (sender, message_id, transfer_id, state, claimed_at) VALUES (?,?,?,'CLAIMED',?)")) {
-                ps.setString(1, sender);
-                ps.setString(2, messageId);
-                ps.setString(3, transferId);
-                ps.setObject(4, now());
-                ps.executeUpdate();
-                return new Claim(Claim.Kind.NEW, transferId);
+            try {
+                int inserted = holder == null
+                        ? update(c, "INSERT INTO accepted_message (sender, message_id, transfer_id, state, claimed_at) VALUES (?,?,?,'CLAIMED',?)",
+                                sender, messageId, transferId, now())
+                        : update(c, "INSERT INTO accepted_message (sender, message_id, transfer_id, state, claimed_at, owner_instance, owner_epoch)"
+                                + " SELECT ?, ?, ?, 'CLAIMED', ?, g.instance_id, g.epoch FROM gateway_instance g"
+                                + " WHERE g.instance_id = ? AND g.epoch = ? AND g.lease_until > CURRENT_TIMESTAMP",
+                                sender, messageId, transferId, now(), holder.instanceId(), holder.epoch());
+                if (inserted == 1) {
+                    return new Claim(Claim.Kind.NEW, transferId);
+                }
+                // nothing to insert from: the lease is gone
+                throw new LeaseExpiredException(holder.instanceId(), holder.epoch());
             } catch (SQLException e) {
                 if (!isConstraintViolation(e)) {
                     throw e;
                 }
                 c.rollback();
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT state, transfer_id FROM accepted_message WHERE sender = ? AND message_id = ?")) {
+            String state;
+            String original;
+            String ownerInstance;
+            long ownerEpoch;
+            boolean ownerLive;
+            try (PreparedStatement ps = c.prepareStatement("SELECT a.state, a.transfer_id, a.owner_instance, a.owner_epoch, g.instance_id"
+                    + " FROM accepted_message a LEFT JOIN gateway_instance g ON g.instance_id = a.owner_instance AND g.epoch = a.owner_epoch"
+                    + " AND g.lease_until > CURRENT_TIMESTAMP WHERE a.sender = ? AND a.message_id = ?")) {
                 ps.setString(1, sender);
                 ps.setString(2, messageId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new Claim("SENT".equals(rs.getString(1)) ? Claim.Kind.SENT : Claim.Kind.UNCONFIRMED, rs.getString(2));
+                    state = rs.getString(1);
+                    original = rs.getString(2);
+                    ownerInstance = rs.getString(3);
+                    ownerEpoch = rs.getLong(4);
+                    ownerLive = rs.getString(5) != null;
                 }
             }
+            if ("SENT".equals(state)) {
+                return new Claim(Claim.Kind.SENT, original);
+            }
+            if (holder == null || (holder.instanceId().equals(ownerInstance) && holder.epoch() == ownerEpoch)) {
+                return new Claim(Claim.Kind.UNCONFIRMED, original);
+            }
+            if (ownerLive) {
+                return new Claim(Claim.Kind.HELD, original);
+            }
+            // the holder's epoch was replaced or its lease ran out: taken over, if it still is so and this lease runs
+            int taken = update(c, "UPDATE accepted_message SET owner_instance = ?, owner_epoch = ? WHERE sender = ? AND message_id = ?"
+                            + " AND state = 'CLAIMED' AND NOT EXISTS (SELECT 1 FROM gateway_instance o WHERE o.instance_id = accepted_message.owner_instance"
+                            + " AND o.epoch = accepted_message.owner_epoch AND o.lease_until > CURRENT_TIMESTAMP) AND " + LIVE_LEASE,
+                    holder.instanceId(), holder.epoch(), sender, messageId, holder.instanceId(), holder.epoch());
+            if (taken == 1) {
+                return new Claim(Claim.Kind.UNCONFIRMED, original);
+            }
+            if (!live(c, holder)) {
+                throw new LeaseExpiredException(holder.instanceId(), holder.epoch());
+            }
+            // another instance took it over or sent it a moment ago: it is that instance's now
+            return new Claim(Claim.Kind.HELD, original);
         });
+    }
+
+    /** Sets a claim SENT; with a lease only while it is valid (the statement checks), else nothing is written. */
+    private void setSent(Connection c, String sender, String messageId) throws SQLException {
+        Holder holder = lease;
+        if (holder == null) {
+            update(c, "UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?", sender, messageId);
+        } else if (update(c, "UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ? AND " + LIVE_LEASE,
+                sender, messageId, holder.instanceId(), holder.epoch()) == 0 && !live(c, holder)) {
+            throw new LeaseExpiredException(holder.instanceId(), holder.epoch());
+        }
     }
 
     /**
@@ -216,7 +369,7 @@ public final class Ledger {
      */
     public void markQueued(String sender, String messageId, String transferId, String queue, OffsetDateTime sentAt) {
         inTransaction(c -> {
-            update(c, "UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?", sender, messageId);
+            setSent(c, sender, messageId);
             step(c, transferId, Status.QUEUED, queue, sentAt.withOffsetSameInstant(ZoneOffset.UTC));
             return null;
         });
@@ -224,7 +377,10 @@ public final class Ledger {
 
     /** Confirms a claim without a timeline step: the broker had the message from an earlier attempt. */
     public void confirm(String sender, String messageId) {
-        inTransaction(c -> update(c, "UPDATE accepted_message SET state = 'SENT' WHERE sender = ? AND message_id = ?", sender, messageId));
+        inTransaction(c -> {
+            setSent(c, sender, messageId);
+            return null;
+        });
     }
 
     public void markDuplicate(String transferId, String originalTransferId) {
@@ -421,6 +577,19 @@ public final class Ledger {
     }
 
     /**
+     * Forgets what dead gateway instances left behind: an instance whose lease ended more than
+     * {@code after} ago by the database's clock (its claims, if any are still CLAIMED, can be taken
+     * over all the same), and file pick-up locks nobody kept alive for that long (their file is gone
+     * or was taken over). Safe when every instance runs it: each statement deletes only what no live
+     * instance holds, and two runs at once delete the same rows once.
+     */
+    public int forgetDeadInstances(java.time.Duration after) {
+        return inTransaction(c -> update(c, "DELETE FROM gateway_instance WHERE lease_until < CURRENT_TIMESTAMP - CAST(? AS DOUBLE PRECISION)"
+                + " * INTERVAL '0.001' SECOND", after.toMillis())
+                + update(c, "DELETE FROM schakel_file_lock WHERE createdAt < ?", new java.sql.Timestamp(clock.millis() - after.toMillis())));
+    }
+
+    /**
      * For each receiver, when the oldest transfer of these document types that waits on its queue
      * (QUEUED, not yet PICKED_UP) was received. One grouped scan of the transfer table: the metrics
      * run it on an interval, never on a scrape.
@@ -476,13 +645,22 @@ public final class Ledger {
         inTransaction(c -> update(c, "DELETE FROM clock_jump WHERE jump_id = ?", id));
     }
 
-    /** Records a delivery; false when it was recorded before. */
+    /**
+     * Records a delivery; false when it was recorded before. With a lease only while it is valid (the
+     * statement checks): otherwise {@link LeaseExpiredException} and nothing is recorded, so the
+     * caller does not rename its file into the outbox.
+     */
     public boolean addDelivery(String key) {
+        Holder holder = lease;
         return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivered_message (delivery_key, delivered_at) VALUES (?, ?)")) {
-                ps.setString(1, key);
-                ps.setObject(2, now());
-                ps.executeUpdate();
+            try {
+                if (holder == null) {
+                    update(c, "INSERT INTO delivered_message (delivery_key, delivered_at) VALUES (?, ?)", key, now());
+                } else if (update(c, "INSERT INTO delivered_message (delivery_key, delivered_at) SELECT ?, ? FROM gateway_instance g"
+                        + " WHERE g.instance_id = ? AND g.epoch = ? AND g.lease_until > CURRENT_TIMESTAMP",
+                        key, now(), holder.instanceId(), holder.epoch()) == 0) {
+                    throw new LeaseExpiredException(holder.instanceId(), holder.epoch());
+                }
                 return true;
             } catch (SQLException e) {
                 if (isConstraintViolation(e)) {

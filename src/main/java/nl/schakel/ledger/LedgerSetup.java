@@ -60,6 +60,54 @@ public final class LedgerSetup {
         }, true, true);
     }
 
+    /**
+     * This process's lease in the ledger (docs/RELIABILITY.md, "More than one instance"): an instance
+     * id (schakel.instance.id, or the host name and a digest of the data folder's path), a lease of
+     * schakel.instance.lease-ms by the database's clock, its first epoch taken now when the database is
+     * reachable; the keeper renews it once the gateway runs. The id stays the same across restarts of
+     * the same installation, so a restart after a crash takes the next epoch at once and the claims the
+     * crashed process left can be taken over without waiting for its lease to run out.
+     */
+    public static LeaseKeeper lease(Settings settings, Ledger ledger, Path dataDir) {
+        String id = settings.optional("schakel.instance.id").orElseGet(() -> instanceId(dataDir));
+        long length = settings.number("schakel.instance.lease-ms");
+        if (settings.number("schakel.instance.renew-interval-ms") * 2 > length) {
+            throw new IllegalArgumentException("schakel.instance.renew-interval-ms must be at most half of schakel.instance.lease-ms");
+        }
+        ledger.withLease(id, java.time.Duration.ofMillis(length));
+        if (ledger.isAvailable()) {
+            try {
+                LOG.info("Gateway instance {} holds epoch {} in the ledger", id, ledger.takeLease());
+            } catch (RuntimeException e) {
+                LOG.warn("Gateway instance {} took no lease at start ({}): work waits until it has one", id, e.getClass().getSimpleName());
+            }
+        }
+        return new LeaseKeeper(ledger, nl.schakel.RoutePauses.WORK_ROUTES);
+    }
+
+    /**
+     * The host's name (cut to 40 characters) and 12 hex digits of the SHA-256 of the data folder's
+     * absolute path. Two processes on one host with one data folder would share it, and take each
+     * other's epoch in turn: they must each set schakel.instance.id.
+     */
+    static String instanceId(Path dataDir) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "gateway";
+        }
+        host = host.replaceAll("[^A-Za-z0-9.-]", "");
+        String folder;
+        try {
+            folder = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return (host.length() > 40 ? host.substring(0, 40) : host) + "-" + folder;
+    }
+
     /** The guard over every route that writes to the ledger: intake, delivery and dead letters. */
     public static LedgerGuard guard(Ledger ledger) {
         return new LedgerGuard(ledger, nl.schakel.RoutePauses.WORK_ROUTES);

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Keeps data only as long as needed: quarantined files (and their receipts) are deleted after
@@ -23,11 +22,19 @@ import java.util.stream.Stream;
  * recorded before it has expired. While a jump could not be recorded (the ledger was away) no ledger
  * row is purged. Quarantined files (rejected dossiers, with pupil data) are deleted by the wall clock
  * alone: after a forward jump rather too early than too late.
+ * <p>
+ * Every gateway instance on a shared ledger and data folder runs it, and that is safe: each step
+ * deletes only what has expired, by conditions the rows and files carry themselves, so two runs at
+ * once delete the same things once (a row or file another run deleted first is simply not there);
+ * each instance's clock watch records the jumps it saw, and a jump recorded twice only keeps rows
+ * longer. It also forgets dead instances and their unkept file locks after a day.
  */
 public final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     /** The tolerance of a retention that watches the clock on its own. */
     public static final Duration DEFAULT_CLOCK_TOLERANCE = Duration.ofHours(1);
+    /** A dead instance's lease row and a file lock nobody kept alive are forgotten after this long. */
+    static final Duration DEAD_INSTANCES_KEPT = Duration.ofDays(1);
     private final Ledger ledger;
     private final Path quarantine;
     private final Duration quarantinePeriod;
@@ -55,13 +62,26 @@ public final class Retention {
         FileTime quarantineCutoff = FileTime.from(clock.instant().minus(quarantinePeriod));
         int files = 0;
         if (Files.isDirectory(quarantine)) {
-            List<Path> expired;
-            try (Stream<Path> all = Files.walk(quarantine)) {
-                expired = all.filter(Files::isRegularFile).filter(p -> modified(p).compareTo(quarantineCutoff) < 0).toList();
-            }
+            List<Path> expired = new java.util.ArrayList<>();
+            // another instance's retention may delete files meanwhile: an entry gone under the walk is passed over
+            Files.walkFileTree(quarantine, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(quarantineCutoff) < 0) {
+                        expired.add(p);
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
             for (Path p : expired) {
-                Files.deleteIfExists(p);
-                files++;
+                if (Files.deleteIfExists(p)) {
+                    files++;
+                }
             }
         }
         if (!jumpsRecorded) {
@@ -73,6 +93,7 @@ public final class Retention {
         Duration allowance = jumps.stream().map(ClockJump::size).reduce(Duration.ZERO, Duration::plus);
         OffsetDateTime cutoff = OffsetDateTime.now(clock).minus(ledgerPeriod).minus(allowance);
         int rows = ledger.purgeOlderThan(cutoff);
+        ledger.forgetDeadInstances(DEAD_INSTANCES_KEPT);
         for (ClockJump jump : jumps) {
             // all that was recorded before it is gone, and had its full period
             if (jump.before().isBefore(cutoff)) {
@@ -88,13 +109,5 @@ public final class Retention {
                     + " for {} clock jump(s)", files, quarantinePeriod.toDays(), rows, ledgerPeriod.toDays(), ClockWatch.words(allowance), jumps.size());
         }
         return new int[] {files, rows};
-    }
-
-    private static FileTime modified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p);
-        } catch (IOException e) {
-            return FileTime.fromMillis(Long.MAX_VALUE);
-        }
     }
 }

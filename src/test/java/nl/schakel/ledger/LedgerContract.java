@@ -355,14 +355,209 @@ abstract class LedgerContract {
                     + "VALUES ('R-V1', 'file', 'ACCEPTED', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00', '2026-10', TIMESTAMP WITH TIME ZONE '2026-10-01 10:00:00+00')");
         }
         Ledger upgraded = new Ledger(older, clock);
-        assertThat(upgraded.migrate()).isEqualTo(4);
+        assertThat(upgraded.migrate()).isEqualTo(5);
         assertThat(upgraded.migrate()).isZero();
         assertThat(upgraded.find("R-V1")).isPresent();
         assertThat(upgraded.claim("30AA00", "M-1", "R-V1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
         try (Connection c = older.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"ledger_schema_history\" WHERE \"success\" = TRUE AND \"type\" = 'SQL'")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(5);
+            assertThat(rs.getInt(1)).isEqualTo(6);
+        }
+    }
+
+    // ---- several gateway instances on one ledger (docs/RELIABILITY.md, "More than one instance") ----
+
+    /** A second ledger on the same database, as another gateway process has it, with a lease of its own. */
+    private Ledger instance(String id, Duration lease) {
+        Ledger other = new Ledger(dataSource, clock).withLease(id, lease);
+        other.takeLease();
+        return other;
+    }
+
+    /** Makes an instance's lease run out by the database's clock, as if it had not renewed it in time. */
+    private void expire(String instanceId) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE gateway_instance SET lease_until = CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE instance_id = '"
+                    + instanceId + "'")).isEqualTo(1);
+        }
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void a_claim_confirmation_or_delivery_record_after_the_lease_ran_out_is_refused_and_changes_nothing() throws Exception {
+        Ledger a = instance("gw-a", Duration.ofMinutes(1));
+        Ledger b = instance("gw-b", Duration.ofMinutes(1));
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        expire("gw-a");
+
+        assertThatThrownBy(() -> a.claim("30AA00", "M-2", "R-2")).isInstanceOf(LeaseExpiredException.class);
+        assertThatThrownBy(() -> a.confirm("30AA00", "M-1")).isInstanceOf(LeaseExpiredException.class);
+        assertThatThrownBy(() -> a.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00", OffsetDateTime.now(clock)))
+                .isInstanceOf(LeaseExpiredException.class);
+        assertThatThrownBy(() -> a.addDelivery("30AB00/dossier/30AA00/M-1")).isInstanceOf(LeaseExpiredException.class);
+        assertThat(a.renewLease()).isFalse();
+
+        assertThat(count("SELECT COUNT(*) FROM accepted_message WHERE message_id = 'M-2'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM accepted_message WHERE message_id = 'M-1' AND state = 'CLAIMED'")).isEqualTo(1);
+        assertThat(ledger.hasDelivery("30AB00/dossier/30AA00/M-1")).isFalse();
+        // the other instance, whose lease runs, writes as before
+        assertThat(b.claim("30AA00", "M-2", "R-2").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        assertThat(b.addDelivery("30AB00/dossier/30AA00/M-2")).isTrue();
+    }
+
+    @Test
+    void a_lease_runs_out_by_the_database_clock_unless_renewed_and_a_new_epoch_makes_writes_possible_again() throws Exception {
+        Ledger a = instance("gw-a", Duration.ofMillis(1));
+        long first = a.lease().orElseThrow().epoch();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> count("SELECT COUNT(*) FROM gateway_instance WHERE instance_id = 'gw-a' AND lease_until > CURRENT_TIMESTAMP") == 0);
+
+        assertThatThrownBy(() -> a.claim("30AA00", "M-1", "R-1")).isInstanceOf(LeaseExpiredException.class);
+        assertThat(a.renewLease()).isFalse();
+
+        a.withLease("gw-a", Duration.ofMinutes(1));
+        assertThat(a.takeLease()).isGreaterThan(first);
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        assertThat(a.renewLease()).isTrue();
+    }
+
+    @Test
+    void writes_under_an_epoch_another_process_replaced_are_refused() {
+        Ledger old = instance("gw-a", Duration.ofMinutes(1));
+        Ledger restarted = instance("gw-a", Duration.ofMinutes(1));
+        assertThat(restarted.lease().orElseThrow().epoch()).isGreaterThan(old.lease().orElseThrow().epoch());
+
+        assertThatThrownBy(() -> old.claim("30AA00", "M-1", "R-1")).isInstanceOf(LeaseExpiredException.class);
+        assertThat(old.renewLease()).isFalse();
+        assertThat(restarted.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+    }
+
+    @Test
+    void a_claim_of_a_live_instance_is_held_and_one_left_by_an_expired_epoch_is_taken_over_once() throws Exception {
+        Ledger a = instance("gw-a", Duration.ofMinutes(1));
+        Ledger b = instance("gw-b", Duration.ofMinutes(1));
+        Ledger c = instance("gw-c", Duration.ofMinutes(1));
+        ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+
+        // a is alive: the claim is its own to send
+        assertThat(b.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.HELD);
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.UNCONFIRMED);
+
+        expire("gw-a");
+        Ledger.Claim taken = b.claim("30AA00", "M-1", "R-1");
+        assertThat(taken.kind()).isEqualTo(Ledger.Claim.Kind.UNCONFIRMED);
+        assertThat(taken.originalTransferId()).isEqualTo("R-1");
+        assertThat(count("SELECT COUNT(*) FROM accepted_message WHERE message_id = 'M-1' AND owner_instance = 'gw-b'")).isEqualTo(1);
+        // taken over once: now b holds it, live, and a third instance waits
+        assertThat(c.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.HELD);
+
+        b.markQueued("30AA00", "M-1", "R-1", "inbox.30AB00", OffsetDateTime.now(clock));
+        // a, back from its pause, can change nothing; it finds the message sent when it has a new epoch
+        assertThatThrownBy(() -> a.confirm("30AA00", "M-1")).isInstanceOf(LeaseExpiredException.class);
+        a.takeLease();
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.SENT);
+        assertThat(ledger.find("R-1").orElseThrow().status()).isEqualTo(Status.QUEUED);
+    }
+
+    @Test
+    void a_claim_written_without_a_lease_is_taken_over_by_an_instance_with_one() {
+        assertThat(ledger.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.NEW);
+        Ledger a = instance("gw-a", Duration.ofMinutes(1));
+        assertThat(a.claim("30AA00", "M-1", "R-1").kind()).isEqualTo(Ledger.Claim.Kind.UNCONFIRMED);
+    }
+
+    @Test
+    void retention_forgets_instances_dead_for_a_day_and_keeps_the_living() throws Exception {
+        instance("gw-a", Duration.ofMinutes(1));
+        instance("gw-b", Duration.ofMinutes(1));
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE gateway_instance SET lease_until = CURRENT_TIMESTAMP - INTERVAL '2' DAY WHERE instance_id = 'gw-a'");
+        }
+        ledger.forgetDeadInstances(Duration.ofDays(1));
+        ledger.forgetDeadInstances(Duration.ofDays(1));
+        assertThat(count("SELECT COUNT(*) FROM gateway_instance WHERE instance_id = 'gw-a'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM gateway_instance WHERE instance_id = 'gw-b'")).isEqualTo(1);
+    }
+
+    @Test
+    void two_holders_of_the_shared_file_lock_one_gets_a_file_the_other_only_after_the_first_died_and_its_lock_expired() throws Exception {
+        org.apache.camel.CamelContext context = new org.apache.camel.impl.DefaultCamelContext();
+        context.start();
+        nl.schakel.intake.SharedPickup first = new nl.schakel.intake.SharedPickup(dataSource, context, 5000, 100).start();
+        nl.schakel.intake.SharedPickup second = new nl.schakel.intake.SharedPickup(dataSource, context, 5000, 100).start();
+        try {
+            String file = "file:/data/inbox/30AA00/dossier.xml:1234:1700000000:1700000000000/8000";
+            assertThat(first.take(file)).isTrue();
+            assertThat(second.take(file)).isFalse();
+            assertThat(first.take(file)).isFalse();
+            // the holder keeps its lock alive
+            Object taken = one("SELECT createdAt FROM schakel_file_lock");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !taken.equals(one("SELECT createdAt FROM schakel_file_lock")));
+            assertThat(second.take(file)).isFalse();
+            // no school's file name in the database
+            assertThat(String.valueOf(one("SELECT messageId FROM schakel_file_lock"))).doesNotContain("dossier").hasSize(64);
+
+            first.stop(); // dies: nothing keeps its lock alive
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> second.take(file));
+            assertThat(count("SELECT COUNT(*) FROM schakel_file_lock")).isEqualTo(1);
+
+            // given up when done: the same key can be taken again (a file written later under the same name has another key anyway)
+            second.release(file);
+            assertThat(count("SELECT COUNT(*) FROM schakel_file_lock")).isZero();
+            assertThat(second.take(file)).isTrue();
+        } finally {
+            second.stop();
+            context.stop();
+        }
+    }
+
+    @Test
+    void of_many_instances_taking_the_same_file_at_once_exactly_one_gets_it() throws Exception {
+        org.apache.camel.CamelContext context = new org.apache.camel.impl.DefaultCamelContext();
+        context.start();
+        List<nl.schakel.intake.SharedPickup> instances = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            instances.add(new nl.schakel.intake.SharedPickup(dataSource, context, 60_000, 1_000).start());
+        }
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String file = "file:/data/inbox/30AA00/d" + round + ".xml:1:2:3/4";
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Boolean>> takes = new java.util.ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    nl.schakel.intake.SharedPickup instance = instances.get(t % instances.size());
+                    takes.add(threads.submit(() -> {
+                        start.await();
+                        return instance.take(file);
+                    }));
+                }
+                start.countDown();
+                int granted = 0;
+                for (java.util.concurrent.Future<Boolean> take : takes) {
+                    granted += take.get() ? 1 : 0;
+                }
+                assertThat(granted).as("round " + round).isEqualTo(1);
+            }
+        } finally {
+            threads.shutdownNow();
+            instances.forEach(nl.schakel.intake.SharedPickup::stop);
+            context.stop();
+        }
+    }
+
+    private Object one(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getObject(1);
         }
     }
 }
