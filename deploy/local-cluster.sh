@@ -18,13 +18,14 @@
 #
 # Everything lives in target/local-cluster/ (SCHAKEL_CLUSTER_DIR to move it); delete it to start clean.
 #
-# STATUS: only checked, not run through, where it was written: bash -n and shellcheck pass, and
-# `start` was seen to stop with its message while deploy/artemis/ was missing (that machine had no
-# network for the Artemis distribution, and deploy/artemis/ was still being written on another
-# branch). It expects deploy/artemis/etc/broker.xml, etc/login.config, ha/primary.xml and
-# ha/backup.xml, the gateway's `broker-config` command for the files broker.xml includes, and the
-# broker-plugins jar (deploy/artemis/README.md); it stops with a message naming what is missing.
-# The call `broker-config --output DIR` is an assumption until that command exists.
+# The brokers and gateways are made and started as src/test/java/nl/schakel/ha/BrokerPairIT.java and
+# HaClusterIT.java do (mvn verify -Pha): `artemis create`, deploy/artemis/ copied over it,
+# `schakel broker-config --demo --out <instance>/etc`, target/schakel-gateway-broker-plugins.jar in
+# the instance's lib/. The gateways share ONE data folder (inbox/, outbox/, quarantine/; the ledger
+# and the broker are elsewhere) with schakel.file.shared-lock=true, and each has its own
+# schakel.spool-dir and schakel.instance.id (docs/DEPLOYMENT.md).
+# STATUS: bash -n and shellcheck pass; the script as a whole has not been run through here (no local
+# PostgreSQL server on the machine it was written on); the ITs above run the same steps in Java.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,6 +46,9 @@ PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-$(id -un)}"
 export PGHOST PGPORT PGUSER
 LEDGER_DB=schakel_cluster
+GATEWAY_USER="${SCHAKEL_BROKER_USER:-schakel-gateway}"
+CLUSTER_PASSWORD=""
+BROKER_PASSWORD=""
 
 say() { printf '== %s\n' "$*"; }
 die() { printf 'local-cluster: %s\n' "$*" >&2; exit 1; }
@@ -90,7 +94,7 @@ check_prerequisites() {
 }
 
 build_gateway() {
-  if [[ ! -f "$JAR" ]]; then
+  if [[ ! -f "$JAR" || ! -f "$ROOT/target/schakel-gateway-broker-plugins.jar" ]]; then
     say "building the gateway (mvn package, tests skipped)"
     (cd "$ROOT" && mvn -q -DskipTests package)
   fi
@@ -149,27 +153,28 @@ zk_connect() {
 }
 
 broker_url() {
-  printf '(tcp://127.0.0.1:%s,tcp://127.0.0.1:%s)?ha=true&reconnectAttempts=-1' "${BROKER_PORTS[0]}" "${BROKER_PORTS[1]}"
+  # clientFailureCheckPeriod/connectionTTL: a frozen broker is noticed in seconds, not after Artemis' default minute
+  printf '(tcp://127.0.0.1:%s,tcp://127.0.0.1:%s)?ha=true&reconnectAttempts=-1&clientFailureCheckPeriod=2000&connectionTTL=6000&callTimeout=10000' \
+    "${BROKER_PORTS[0]}" "${BROKER_PORTS[1]}"
 }
 
 create_broker() { # role
   local role="$1" instance="$WORK/broker-$1"
   [[ -f "$instance/etc/ha-policy.xml" ]] && return 0
   say "creating broker instance $role"
-  "$ARTEMIS_HOME/bin/artemis" create "$instance" --silent --require-login --no-web --no-autotune \
-    --user cluster-admin --password "$CLUSTER_PASSWORD" --name "schakel-$role" >/dev/null
-  cp "$ROOT/deploy/artemis/etc/broker.xml" "$ROOT/deploy/artemis/etc/login.config" "$instance/etc/"
+  # the user made here is not used: broker-config below writes the logins
+  "$ARTEMIS_HOME/bin/artemis" create "$instance" --silent --require-login --no-web --no-autotune --nio \
+    --host 127.0.0.1 --name "schakel-$role" --user unused --password "$(head -c 16 /dev/urandom | base64)" \
+    --no-amqp-acceptor --no-mqtt-acceptor --no-stomp-acceptor --no-hornetq-acceptor >/dev/null
+  cp "$ROOT"/deploy/artemis/etc/* "$instance/etc/"
   cp "$ROOT/deploy/artemis/ha/$role.xml" "$instance/etc/ha-policy.xml"
-  # the files broker.xml includes (addresses, security settings, logins), from the gateway's directory
-  if ! java -jar "$JAR" broker-config --help >/dev/null 2>&1; then
-    die "the gateway has no 'broker-config' command yet (issue 13). Write addresses.xml, security-settings.xml,
-  artemis-users.properties and artemis-roles.properties into $instance/etc as deploy/artemis/README.md says, then run again."
-  fi
-  java -jar "$JAR" broker-config --output "$instance/etc" \
-    || die "'schakel broker-config' failed: see deploy/artemis/README.md for how to call it, write the files into $instance/etc, then run again."
+  # the files broker.xml includes (addresses, security settings, logins) from the demo directory; the
+  # gateway's own login is hashed from SCHAKEL_BROKER_PASSWORD
+  SCHAKEL_BROKER_PASSWORD="$BROKER_PASSWORD" java -jar "$JAR" broker-config --demo --gateway-user "$GATEWAY_USER" --out "$instance/etc" \
+    || die "'schakel broker-config --demo --out $instance/etc' failed (deploy/artemis/README.md)"
   # the broker plugins deploy/artemis/etc/broker.xml names
-  cp "$ROOT"/target/schakel-gateway-*-broker-plugins.jar "$instance/lib/" 2>/dev/null \
-    || die "no target/schakel-gateway-*-broker-plugins.jar to put into the broker's lib/ (deploy/artemis/README.md)"
+  cp "$ROOT/target/schakel-gateway-broker-plugins.jar" "$instance/lib/" \
+    || die "no target/schakel-gateway-broker-plugins.jar to put into the broker's lib/ (mvn -DskipTests package makes it)"
 }
 
 start_broker() { # role index
@@ -183,6 +188,7 @@ start_broker() { # role index
   SCHAKEL_BROKER_PEER_HOST=127.0.0.1 \
   SCHAKEL_BROKER_PEER_PORT="${BROKER_PORTS[$peer]}" \
   SCHAKEL_ZK_CONNECT="$(zk_connect)" \
+  SCHAKEL_ZK_NAMESPACE=schakel-local SCHAKEL_HA_COORDINATION_ID=schakel-local \
   SCHAKEL_CLUSTER_PASSWORD="$CLUSTER_PASSWORD" \
     "$instance/bin/artemis" run >"$instance/log/console.log" 2>&1 &
   record_pid "broker-$role" $!
@@ -193,15 +199,19 @@ start_gateway() { # index
   if running "$(pid_of "$name")"; then return 0; fi
   say "starting $name: API ${GATEWAY_API_PORTS[$i]}, console ${GATEWAY_CONSOLE_PORTS[$i]}, health ${GATEWAY_MANAGEMENT_PORTS[$i]}"
   mkdir -p "$WORK/shared-data" "$WORK/$name"
-  # One data folder for both, as the shared volume is in Kubernetes. The broker's login for the
-  # gateway comes from artemis-users.properties (broker-config); its password from the environment.
-  SCHAKEL_BROKER_PASSWORD="${SCHAKEL_BROKER_PASSWORD:-}" \
+  # One data folder for both (inbox/, outbox/, quarantine/), as the shared volume is in Kubernetes;
+  # each its own spool (emptied at every start) and its own instance id in the ledger. The broker's
+  # login for the gateway comes from artemis-users.properties (broker-config); its password from
+  # the environment.
+  SCHAKEL_BROKER_PASSWORD="$BROKER_PASSWORD" \
   SCHAKEL_LEDGER_PASSWORD="$PGPASSWORD" \
     java -Xmx512m \
     -Dschakel.data-dir="$WORK/shared-data" \
+    -Dschakel.spool-dir="$WORK/$name/spool" \
+    -Dschakel.instance.id="$name" \
     -Dschakel.broker.embedded=false \
     -Dschakel.broker.url="$(broker_url)" \
-    -Dschakel.broker.user="${SCHAKEL_BROKER_USER:-schakel-gateway}" \
+    -Dschakel.broker.user="$GATEWAY_USER" \
     -Dschakel.ledger.url="jdbc:postgresql://$PGHOST:$PGPORT/$LEDGER_DB" \
     -Dschakel.ledger.user="$PGUSER" \
     -Dschakel.file.shared-lock=true \
@@ -301,6 +311,11 @@ main() {
         (umask 077 && head -c 24 /dev/urandom | base64 >"$WORK/cluster-password")
       fi
       CLUSTER_PASSWORD="$(cat "$WORK/cluster-password")"
+      # the gateway's login on the brokers, likewise made once
+      if [[ ! -f "$WORK/broker-password" ]]; then
+        (umask 077 && head -c 24 /dev/urandom | base64 >"$WORK/broker-password")
+      fi
+      BROKER_PASSWORD="${SCHAKEL_BROKER_PASSWORD:-$(cat "$WORK/broker-password")}"
       build_gateway
       unpack_artemis
       ensure_database

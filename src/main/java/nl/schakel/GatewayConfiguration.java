@@ -67,15 +67,22 @@ public class GatewayConfiguration implements CamelConfiguration {
         for (String own : List.of("quarantine", "spool", "ledger", "broker")) {
             folders.privateFolder(own);
         }
+        // the spool is this process's own: cleared at every start, so several gateways sharing one data
+        // folder (docs/DEPLOYMENT.md) each need their own, schakel.spool-dir
+        Path spoolDir = settings.optional("schakel.spool-dir").filter(s -> !s.isBlank())
+                .map(s -> Path.of(s).toAbsolutePath().normalize()).orElse(dataDir.resolve("spool"));
+        if (!spoolDir.equals(dataDir.resolve("spool"))) {
+            DataFolder.restrictFolder(java.nio.file.Files.createDirectories(spoolDir));
+        }
         for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
             folders.exchangeFolder("inbox", i.code());
             folders.exchangeFolder("outbox", i.code());
         }
         // a large message a delivery route consumes is cached on disk beside the spool, not in /tmp
         context.getStreamCachingStrategy().setSpoolEnabled(true);
-        context.getStreamCachingStrategy().setSpoolDirectory(dataDir.resolve("spool").resolve("camel").toFile());
-        // bodies over schakel.large-message-bytes are handled from files under <data-dir>/spool
-        Spool spool = new Spool(dataDir.resolve("spool"), settings.integer("schakel.large-message-bytes"),
+        context.getStreamCachingStrategy().setSpoolDirectory(spoolDir.resolve("camel").toFile());
+        // bodies over schakel.large-message-bytes are handled from files under <data-dir>/spool (or schakel.spool-dir)
+        Spool spool = new Spool(spoolDir, settings.integer("schakel.large-message-bytes"),
                 settings.integer("schakel.large-message-concurrency"));
         int leftOver = spool.clean();
         if (leftOver > 0) {
