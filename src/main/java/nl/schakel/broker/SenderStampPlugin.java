@@ -28,6 +28,8 @@ public final class SenderStampPlugin implements ActiveMQServerPlugin {
     static final String PROPERTY = "schakelValidatedUser";
     /** The one client property kept: the receiver of a document that names none (an OSO dossier), an institution code. */
     static final String RECEIVER = "schakelReceiver";
+    /** Stamped on every message to gateway.inbound: an id of the input that stays the same on every delivery of it. */
+    public static final String INPUT_ID = "schakelInputId";
     private static final java.util.regex.Pattern INSTITUTION_CODE = java.util.regex.Pattern.compile("[0-9]{2}[A-Z]{2}[0-9]{2}");
 
     /** The one constructor, also the one Artemis calls for a broker.xml broker-plugin. */
@@ -51,6 +53,10 @@ public final class SenderStampPlugin implements ActiveMQServerPlugin {
                     message.removeProperty(name);
                 }
             }
+            // the message's own id, set once here and kept through redeliveries, a fail-over and the
+            // conversion of an AMQP message for a Core consumer: a retake by any gateway instance keeps its
+            // transfer id (a client's copy was removed above)
+            message.putStringProperty(INPUT_ID, java.util.UUID.randomUUID().toString());
         }
         message.removeProperty(PROPERTY);
         if (user != null) {

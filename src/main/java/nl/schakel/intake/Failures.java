@@ -49,6 +49,31 @@ public final class Failures {
         record(exchange, "file");
     }
 
+    /**
+     * Whether the last attempt failed on the ledger (away) or on this instance's lease or another
+     * instance's claim (several instances): the file is no failure of its own. It waits in the inbox for
+     * a later poll, by this instance once it has a lease again or by another that took it over; no
+     * FAILED is recorded or sent (an instance that was paused changes nothing: docs/RELIABILITY.md).
+     */
+    public boolean leftForLater(Exchange exchange) {
+        for (Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); t != null; t = t.getCause()) {
+            if (t instanceof nl.schakel.ledger.LedgerUnavailableException || t instanceof nl.schakel.ledger.LeaseExpiredException
+                    || t instanceof nl.schakel.ledger.ClaimHeldException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** A file left for a later poll (see {@link #leftForLater}). */
+    public void leftInInbox(Exchange exchange) {
+        LOG.warn("Transfer {} of {} left in the inbox for a later attempt: {}", exchange.getProperty(Headers.TRANSFER_ID, String.class),
+                exchange.getIn().getHeader(Headers.CHANNEL_OWNER, String.class), causes(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+    }
+
     /** The failed file is in the quarantine with its FAILED receipt: it leaves the inbox. */
     public void removeFromInbox(Exchange exchange) throws java.io.IOException {
         java.nio.file.Files.deleteIfExists(inboxFile(exchange));

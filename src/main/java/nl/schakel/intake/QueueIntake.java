@@ -65,7 +65,11 @@ public final class QueueIntake {
         in.setHeader(Headers.CHANNEL_OWNER, sender(exchange));
         in.setHeader(Headers.CHANNEL_RECEIVER, receiver);
         // the broker's id of this message, the same on every redelivery: a retake keeps its transfer id
-        if (jms instanceof org.apache.activemq.artemis.jms.client.ActiveMQMessage artemis) {
+        String inputId = jms.getStringProperty(nl.schakel.broker.SenderStampPlugin.INPUT_ID);
+        if (inputId != null) {
+            // stamped by the broker when the message arrived: the same on every delivery, to any instance
+            exchange.setProperty(Intake.INPUT_KEY, "queue:" + sender(exchange) + ":" + inputId);
+        } else if (jms instanceof org.apache.activemq.artemis.jms.client.ActiveMQMessage artemis) {
             exchange.setProperty(Intake.INPUT_KEY, "queue:" + sender(exchange) + ":" + artemis.getCoreMessage().getMessageID()
                     + ":" + jms.getJMSMessageID());
         }

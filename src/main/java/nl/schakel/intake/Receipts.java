@@ -170,7 +170,9 @@ public final class Receipts {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         marshaller.marshal(receipt, out);
 
-        in.removeHeader(Headers.DUPLICATE_ID);
+        // the same receipt again (a message taken again after its commit was lost, by this or another
+        // instance) is dropped by the broker's duplicate-id cache: one receipt per message and outcome
+        in.setHeader(Headers.DUPLICATE_ID, "receipt/" + receipt.getReceiptId() + "/" + receipt.getStatus().value());
         in.setHeader(Headers.TYPE, "receipt");
         in.setHeader(Headers.RECEIPT_ID, receipt.getReceiptId());
         in.setHeader(Headers.REFERS_TO, receipt.getRefersTo());

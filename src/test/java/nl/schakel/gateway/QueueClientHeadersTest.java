@@ -112,6 +112,27 @@ class QueueClientHeadersTest extends GatewayTestSupport {
     }
 
     @Test
+    void the_input_id_the_broker_stamps_cannot_be_forged_to_make_two_messages_one_transfer() throws Exception {
+        try (School isk = School.connect(brokerPort, "31AA00")) {
+            for (String id : List.of("UT-INPUT-1", "UT-INPUT-2")) {
+                BytesMessage dossier = isk.bytes(utrechtDossier(id));
+                // the id a retake is known by: were it the client's, the second would pass as a retake of the first
+                dossier.setStringProperty("schakelInputId", "forged");
+                isk.send(dossier);
+            }
+            java.util.Set<String> transfers = new java.util.HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                Message receipt = isk.receive(15_000);
+                assertThat(receipt).isNotNull();
+                assertThat(School.body(receipt)).contains("<status>ACCEPTED</status>");
+                transfers.add(receipt.getStringProperty("schakelTransferId"));
+            }
+            assertThat(transfers).hasSize(2).doesNotContainNull();
+        }
+        assertThat(broker().messagesAdded("inbox.31AB00")).isEqualTo(2);
+    }
+
+    @Test
     void a_reply_to_and_properties_set_by_an_amqp_client_are_ignored(@TempDir Path dir) throws Exception {
         assumeTrue(AmqpClientTest.protonAvailable(), "AMQP client missing: install the Debian package python3-qpid-proton");
         Path dossier = dir.resolve("dossier.xml");
