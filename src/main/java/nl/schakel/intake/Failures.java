@@ -50,12 +50,20 @@ public final class Failures {
     }
 
     /**
-     * Whether the last attempt failed on the ledger (away) or on this instance's lease or another
-     * instance's claim (several instances): the file is no failure of its own. It waits in the inbox for
+     * Whether the file's transfer was forwarded already, or the last attempt failed on the ledger (away)
+     * or on this instance's lease or another instance's claim (several instances): the file is no
+     * failure of its own. It waits in the inbox for
      * a later poll, by this instance once it has a lease again or by another that took it over; no
      * FAILED is recorded or sent (an instance that was paused changes nothing: docs/RELIABILITY.md).
      */
     public boolean leftForLater(Exchange exchange) {
+        // forwarded already (by this instance before a later step failed, or by another instance that took the
+        // file over while this one was paused): no FAILED for a dossier that went out; a later poll, if the
+        // file is still there, finds it sent and answers ACCEPTED
+        String transferId = exchange.getProperty(Headers.TRANSFER_ID, String.class);
+        if (ledger != null && transferId != null && forwarded(transferId)) {
+            return true;
+        }
         for (Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); t != null; t = t.getCause()) {
             if (t instanceof nl.schakel.ledger.LedgerUnavailableException || t instanceof nl.schakel.ledger.LeaseExpiredException
                     || t instanceof nl.schakel.ledger.ClaimHeldException) {
@@ -66,6 +74,18 @@ public final class Failures {
             }
         }
         return false;
+    }
+
+    private boolean forwarded(String transferId) {
+        try {
+            return ledger.find(transferId).map(t -> switch (t.status()) {
+                case QUEUED, PICKED_UP, ACKNOWLEDGED, DECLINED, FOLLOW_UP_RECEIVED -> true;
+                default -> false;
+            }).orElse(false);
+        } catch (RuntimeException e) {
+            // the ledger is away: the exception chain decides
+            return false;
+        }
     }
 
     /** A file left for a later poll (see {@link #leftForLater}). */

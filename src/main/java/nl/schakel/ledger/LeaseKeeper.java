@@ -13,10 +13,12 @@ import java.util.function.Predicate;
  * Keeps this gateway instance's lease in the ledger (docs/RELIABILITY.md, "More than one instance").
  * Every renewal interval it extends the lease by the database's clock. When a renewal finds the lease
  * gone (the process was paused, the database was away longer than the lease, another process took
- * this instance id's epoch) the keeper first pauses the work routes through {@link RoutePauses}
- * (suspending waits for what is in flight, whose writes under the old epoch are refused), then takes a
- * new epoch, then releases them: nothing this instance started under the old epoch can write after
- * the new one is taken. Until the first epoch is taken the work routes are held.
+ * this instance id's epoch) the keeper takes a new epoch at once. It does not wait for the work in
+ * flight: every claim, confirmation and delivery record is checked in the statement that writes it,
+ * so what was decided under the old epoch and lost its claim meanwhile is refused (the claim is another
+ * instance's, the delivery recorded by it), and a send that slips through is refused by the broker's
+ * duplicate-id cache. (Waiting for the routes to pause took longer than 40 s after a freeze, while the
+ * broker connections timed out: HaClusterIT.) Until the first epoch is taken the work routes are held.
  */
 public final class LeaseKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -38,7 +40,7 @@ public final class LeaseKeeper {
         scheduler.scheduleWithFixedDelay(() -> keep(context), 0, intervalMs, TimeUnit.MILLISECONDS);
     }
 
-    /** One renewal; on a lost lease: pause, take a new epoch, resume. */
+    /** One renewal; on a lost lease a new epoch (the first one releases the work routes). */
     void keep(CamelContext context) {
         try {
             Ledger.Holder before = ledger.lease().orElseThrow();
@@ -47,9 +49,9 @@ public final class LeaseKeeper {
                 return;
             }
             if (before.epoch() != 0) {
-                LOG.warn("The lease of gateway instance {} epoch {} ran out: work paused until a new epoch is taken", before.instanceId(), before.epoch());
+                LOG.warn("The lease of gateway instance {} epoch {} ran out: its writes are refused; taking a new epoch", before.instanceId(),
+                        before.epoch());
             }
-            hold(context, "Lease of gateway instance " + before.instanceId() + " lost");
             long epoch = ledger.takeLease();
             LOG.info("Gateway instance {} holds epoch {} in the ledger", before.instanceId(), epoch);
             hold(context, null);
