@@ -91,18 +91,13 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         // compiling the schemas and rules, building the JSON models and opening the ledger take a second
         // or two each: they run beside the broker's start
-        URL catalogueLocation = locate(context, settings.text("schakel.catalogue"));
         ExecutorService startup = Executors.newFixedThreadPool(3, r -> {
             Thread t = new Thread(r, "schakel-startup");
             t.setDaemon(true);
             return t;
         });
-        List<URL> catalogues = new java.util.ArrayList<>(List.of(catalogueLocation));
-        for (String extension : settings.text("schakel.catalogue-extensions").split(",")) {
-            if (!extension.isBlank()) {
-                catalogues.add(locate(context, extension.strip()));
-            }
-        }
+        List<URL> catalogues = Locations.urls(settings.text("schakel.catalogue"), settings.text("schakel.catalogue-extensions"),
+                context.getClassResolver()::loadResourceAsURL);
         Future<DocumentCatalogue> catalogueLoading = startup.submit(() -> DocumentCatalogue.load(catalogues,
                 Map.of("standards", settings.text("schakel.standards-dir")),
                 skipped -> LOG.warn("Document type {} is not accepted: set schakel.standards-dir to the folder with the standard's files", skipped)));

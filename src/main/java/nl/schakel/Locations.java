@@ -26,4 +26,15 @@ public final class Locations {
         }
         return file.toUri().toURL();
     }
+
+    /** A location and a comma-separated list of more (empty: none), each as {@link #url}. */
+    public static java.util.List<URL> urls(String location, String more, Function<String, URL> classpath) throws IOException {
+        java.util.List<URL> urls = new java.util.ArrayList<>(java.util.List.of(url(location, classpath)));
+        for (String extra : more.split(",")) {
+            if (!extra.isBlank()) {
+                urls.add(url(extra.strip(), classpath));
+            }
+        }
+        return urls;
+    }
 }

@@ -80,12 +80,8 @@ final class ValidateCommand implements java.util.concurrent.Callable<Integer> {
         List<Path> files = files();
         Directory directory = directoryFile == null ? null : directory();
         GatewayDefaults settings = GatewayDefaults.load(root::env);
-        java.util.List<java.net.URL> catalogues = new java.util.ArrayList<>(List.of(settings.location("schakel.catalogue")));
-        for (String extension : settings.text("schakel.catalogue-extensions").split(",")) {
-            if (!extension.isBlank()) {
-                catalogues.add(nl.schakel.Locations.url(extension.strip(), GatewayDefaults.class.getClassLoader()::getResource));
-            }
-        }
+        List<java.net.URL> catalogues = nl.schakel.Locations.urls(settings.text("schakel.catalogue"), settings.text("schakel.catalogue-extensions"),
+                GatewayDefaults.class.getClassLoader()::getResource);
         List<String> notInstalled = new ArrayList<>();
         DocumentCatalogue catalogue = DocumentCatalogue.load(catalogues,
                 java.util.Map.of("standards", settings.text("schakel.standards-dir")),

@@ -145,8 +145,7 @@ public final class Formats {
     }
 
     private OsoMapping.Party party(String code) {
-        Institution i = directory.find(code).orElseThrow(() -> new IllegalStateException("institution " + code + " is not in the directory"));
-        return new OsoMapping.Party(i.code(), i.kind().value(), i.name() == null || i.name().isBlank() ? i.code() : i.name());
+        return OsoMapping.Party.of(directory.find(code).orElseThrow(() -> new IllegalStateException("institution " + code + " is not in the directory")));
     }
 
     /**

@@ -62,7 +62,7 @@ public final class Directory {
         DirectoryFile file = mapper.readValue(yaml, DirectoryFile.class);
         Map<String, Institution> byCode = new LinkedHashMap<>();
         for (InstitutionEntry e : file.institutions) {
-            if (e.code == null || !CODE.matcher(e.code).matches()) {
+            if (!isCode(e.code)) {
                 throw new IllegalArgumentException(source + ": institution code '" + e.code + "' is not a BRIN plus location like 12AB00");
             }
             if (e.kind == null || e.region == null || e.region.isBlank()) {
@@ -109,6 +109,11 @@ public final class Directory {
             throw new IllegalArgumentException(source + ": institution " + code + " has " + key + " '" + value + "', not one of "
                     + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList(), e);
         }
+    }
+
+    /** Whether {@code code} has the form of an institution code: BRIN (two digits, two letters) and location (two digits). */
+    public static boolean isCode(String code) {
+        return code != null && CODE.matcher(code).matches();
     }
 
     public Optional<Institution> find(String code) {

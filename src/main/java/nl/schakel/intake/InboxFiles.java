@@ -8,7 +8,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The file channel's inbox: {@code <data-dir>/inbox/<code>/}, one folder per institution on the
@@ -18,14 +17,13 @@ import java.util.regex.Pattern;
  * in it (an OSO dossier names none); other folders and folders that are links are not looked into.
  */
 public final class InboxFiles implements GenericFileFilter<File> {
-    private static final Pattern RECEIVER_FOLDER = Pattern.compile("[0-9]{2}[A-Z]{2}[0-9]{2}");
 
     @Override
     public boolean accept(GenericFile<File> file) {
         // the name as it is on disk: Camel's own copy of it turns a backslash into a separator
         String name = file.getFile().getName().toLowerCase(Locale.ROOT);
         if (file.isDirectory()) {
-            return RECEIVER_FOLDER.matcher(file.getFile().getName()).matches()
+            return nl.schakel.directory.Directory.isCode(file.getFile().getName())
                     && Files.isDirectory(file.getFile().toPath(), LinkOption.NOFOLLOW_LINKS);
         }
         return name.endsWith(".xml") || name.endsWith(".json");

@@ -11,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The mapping between the national transfer dossier OSO gegevensset 2019.1 and Schakel's own transfer
@@ -31,12 +30,16 @@ public final class OsoMapping {
 
     /** The parties as the gateway's directory knows them; codes are 6-char institution codes like 30AA00, kinds are v1 InstitutionKind values (PO, VO, ISK, ...). */
     public record Party(String code, String kind, String name) {
-        private static final Pattern CODE = Pattern.compile("[0-9]{2}[A-Z]{2}[0-9]{2}");
+
+        /** The institution as the gateway's directory knows it; its code stands in for a name it lacks. */
+        public static Party of(nl.schakel.directory.Institution i) {
+            return new Party(i.code(), i.kind().value(), i.name() == null || i.name().isBlank() ? i.code() : i.name());
+        }
 
         public Party {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(kind, "kind");
-            if (!CODE.matcher(code).matches()) {
+            if (!nl.schakel.directory.Directory.isCode(code)) {
                 throw new OsoMappingException("party code is not an institution code (BRIN plus vestiging)");
             }
             try {

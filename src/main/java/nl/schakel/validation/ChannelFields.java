@@ -3,7 +3,6 @@ package nl.schakel.validation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import static nl.schakel.validation.ValidationError.Stage.CONTEXT;
 
@@ -14,8 +13,6 @@ import static nl.schakel.validation.ValidationError.Stage.CONTEXT;
  * the id derived from its content and receiver, so the same export sent again is a duplicate.
  */
 final class ChannelFields {
-    /** A receiver named on a channel is an institution code: BRIN (two digits, two letters) and location (two digits). */
-    private static final Pattern INSTITUTION_CODE = Pattern.compile("[0-9]{2}[A-Z]{2}[0-9]{2}");
     /** The hex digits of a derived message id: 128 bits. */
     private static final int DERIVED_ID_HEX = 32;
 
@@ -26,7 +23,7 @@ final class ChannelFields {
     static List<ValidationError> apply(DocumentType type, Map<String, String> fields, String channelReceiver, String sha256) {
         String named = fields.get("receiver");
         if (channelReceiver != null) {
-            if (!INSTITUTION_CODE.matcher(channelReceiver).matches()) {
+            if (!nl.schakel.directory.Directory.isCode(channelReceiver)) {
                 // never repeated: a folder name or a property may hold anything
                 return List.of(ValidationError.atPath(CONTEXT, "CTX-CHANNEL-RECEIVER-UNREADABLE",
                         "The receiver named on the channel (receiver folder, schakelReceiver property or receiver parameter) is not an institution code such as 30AB00.",

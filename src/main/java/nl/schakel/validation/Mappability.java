@@ -41,9 +41,9 @@ final class Mappability {
         boolean toOso = receiver.get().format() == Institution.Format.OSO;
         try {
             if (!type.isV1() && type.mapping() != null && !toOso) {
-                mapping.toV1(document, fields.getOrDefault("messageId", "check"), party(sender.get()), party(receiver.get()), ANY_MOMENT);
+                mapping.toV1(document, fields.getOrDefault("messageId", "check"), OsoMapping.Party.of(sender.get()), OsoMapping.Party.of(receiver.get()), ANY_MOMENT);
             } else if (type.isV1() && toOso && "dossier".equals(type.messageType())) {
-                mapping.toOso(document, party(sender.get()), party(receiver.get()), ANY_MOMENT);
+                mapping.toOso(document, OsoMapping.Party.of(sender.get()), OsoMapping.Party.of(receiver.get()), ANY_MOMENT);
             }
             return List.of();
         } catch (OsoMappingException e) {
@@ -51,9 +51,5 @@ final class Mappability {
             return List.of(ValidationError.atPath(CONTEXT, "CTX-NOT-MAPPABLE", "The receiver " + receiver.get().code() + " takes "
                     + (toOso ? "OSO" : "Schakel v1") + " and this document cannot be put in that form: " + e.getMessage() + ".", "receiver"));
         }
-    }
-
-    static OsoMapping.Party party(Institution i) {
-        return new OsoMapping.Party(i.code(), i.kind().value(), i.name() == null || i.name().isBlank() ? i.code() : i.name());
     }
 }
