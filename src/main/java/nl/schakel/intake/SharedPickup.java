@@ -1,15 +1,22 @@
 package nl.schakel.intake;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
-import org.springframework.dao.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The file channel's pick-up lock shared by several gateway instances on one inbox folder
@@ -18,15 +25,18 @@ import java.util.HexFormat;
  * refreshes its rows every schakel.file.lock-keep-alive-ms; a row nobody refreshed for
  * schakel.file.lock-max-age-ms belongs to a dead instance, and the file is taken by another.
  * <p>
- * Camel's {@link JdbcOrphanLockAwareIdempotentRepository} does the bookkeeping and the keep-alive;
- * its grant is made atomic here. Camel's own grant counts fresh rows, then counts rows again and, if
- * one appeared in between (another instance's, committed a moment ago) or an orphan is there,
- * refreshes that row's time and grants it: two instances then both hold the file (the test
- * {@code TwoInstancesFileIntakeTest} caught this), and a taken-over row is not kept alive. Here an
- * orphaned row is deleted only while it is still older than the maximum age (one instance deletes it,
- * another finds nothing to delete), and the grant is always an INSERT that the primary key refuses
- * to a second instance. The key is a SHA-256 of the input key (path, inode, change and
- * modification times, size): no school's file name is stored in the database.
+ * The table is the one Camel's {@code JdbcOrphanLockAwareIdempotentRepository} uses; the repository
+ * itself is not, for two faults the fault tests found in it. Its grant counts fresh rows, then counts
+ * again and, if a row appeared in between (another instance's, committed a moment ago) or an orphan is
+ * there, refreshes that row and grants it: two instances then both hold the file
+ * ({@code TwoInstancesFileIntakeTest}). And a release that fails while the database is away leaves the
+ * key in its keep-alive set, so the row is refreshed for ever and no instance, this one included, ever
+ * takes the file again ({@code HaClusterIT}, PostgreSQL stopped for 20 s). Here an orphaned row is
+ * deleted only while it is still older than the maximum age (one instance deletes it, another finds
+ * nothing to delete), the grant is always an INSERT that the primary key refuses to a second instance,
+ * and a release first stops the keep-alive of its row: if the DELETE then fails, the row expires as a
+ * dead instance's would. The key is a SHA-256 of the input key (path, inode, change and modification
+ * times, size): no school's file name is stored in the database.
  * <p>
  * Why not Camel's {@code readLock=idempotent-changed}: it replaces the read lock strategy, and with it
  * the guarantees {@link InboxReadLock} gives (a link is never opened or followed, a young file is
@@ -40,46 +50,121 @@ import java.util.HexFormat;
  * forward it once (docs/RELIABILITY.md, "More than one instance").
  */
 public final class SharedPickup {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedPickup.class);
     /** Every instance uses this processor name: the lock is one across the instances. */
     static final String PROCESSOR = "schakel-inbox";
     static final String TABLE = "schakel_file_lock";
-    private final Repository repository;
+    private final DataSource dataSource;
+    private final CamelContext context;
+    private final long lockMaxAgeMillis;
+    private final long keepAliveMillis;
+    /** The digests of the files this instance holds now: the rows its keep-alive refreshes. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService keepAlive;
 
     public SharedPickup(DataSource dataSource, CamelContext context, long lockMaxAgeMillis, long keepAliveMillis) {
         if (lockMaxAgeMillis <= keepAliveMillis) {
             throw new IllegalArgumentException("schakel.file.lock-max-age-ms must be greater than schakel.file.lock-keep-alive-ms");
         }
-        repository = new Repository(dataSource, context);
-        repository.setTableName(TABLE);
-        // the table is the ledger's, made by its Flyway migration
-        repository.setCreateTableIfNotExists(false);
-        repository.setLockMaxAgeMillis(lockMaxAgeMillis);
-        repository.setLockKeepAliveIntervalMillis(keepAliveMillis);
+        this.dataSource = dataSource;
+        this.context = context;
+        this.lockMaxAgeMillis = lockMaxAgeMillis;
+        this.keepAliveMillis = keepAliveMillis;
     }
 
-    /** Starts the keep-alive; the context's executor runs it. */
+    /** Starts the keep-alive on a thread of the context's executor service manager. */
     public SharedPickup start() {
-        repository.start();
+        keepAlive = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "SharedPickupKeepAlive");
+        keepAlive.scheduleWithFixedDelay(this::refreshHeld, keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
         return this;
     }
 
     /** Stops the keep-alive: the rows held now become orphans after the maximum age (as when the process dies). */
     public void stop() {
-        repository.shutdown();
+        ScheduledExecutorService running = keepAlive;
+        if (running != null) {
+            context.getExecutorServiceManager().shutdownNow(running);
+            keepAlive = null;
+        }
+        held.clear();
     }
 
     /** True when this instance now holds the file of this input key; false when another holds it (or the database is away). */
     public boolean take(String inputKey) {
-        return repository.add(digest(inputKey));
+        String key = digest(inputKey);
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement expire = connection.prepareStatement(
+                    "DELETE FROM " + TABLE + " WHERE processorName = ? AND messageId = ? AND createdAt < ?");
+                 PreparedStatement grant = connection.prepareStatement(
+                         "INSERT INTO " + TABLE + " (processorName, messageId, createdAt) VALUES (?, ?, ?)")) {
+                long now = System.currentTimeMillis();
+                expire.setString(1, PROCESSOR);
+                expire.setString(2, key);
+                expire.setTimestamp(3, new Timestamp(now - lockMaxAgeMillis));
+                expire.executeUpdate();
+                grant.setString(1, PROCESSOR);
+                grant.setString(2, key);
+                grant.setTimestamp(3, new Timestamp(now));
+                grant.executeUpdate();
+                connection.commit();
+                held.add(key);
+                return true;
+            } catch (SQLException e) {
+                // the primary key refused the row (another instance holds the file), or the database is away
+                connection.rollback();
+                return false;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Gives the file up: it was taken away, or is left for a later poll (by any instance). */
     public void release(String inputKey) {
-        try {
-            repository.remove(digest(inputKey));
-        } catch (DataAccessException e) {
-            // the row becomes an orphan and expires after the maximum age
+        String key = digest(inputKey);
+        // first out of the keep-alive: a row whose DELETE fails below then expires like a dead instance's
+        held.remove(key);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE processorName = ? AND messageId = ?")) {
+            delete.setString(1, PROCESSOR);
+            delete.setString(2, key);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warn("A file's pick-up lock could not be released ({}); it expires after schakel.file.lock-max-age-ms", e.getClass().getSimpleName());
         }
+    }
+
+    /** The keep-alive: the time of every row this instance holds is now. */
+    void refreshHeld() {
+        if (held.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement refresh = connection.prepareStatement(
+                     "UPDATE " + TABLE + " SET createdAt = ? WHERE processorName = ? AND messageId = ?")) {
+            Timestamp now = new Timestamp(System.currentTimeMillis());
+            for (String key : held) {
+                refresh.setTimestamp(1, now);
+                refresh.setString(2, PROCESSOR);
+                refresh.setString(3, key);
+                refresh.addBatch();
+            }
+            refresh.executeBatch();
+        } catch (SQLException e) {
+            // the database is away: the rows age, and after the maximum age another instance may take the files
+            LOG.warn("The file pick-up locks could not be kept alive ({}); retrying in {} ms", e.getClass().getSimpleName(), keepAliveMillis);
+        } catch (RuntimeException e) {
+            LOG.warn("The file pick-up locks could not be kept alive ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    /** How many files this instance holds now. */
+    int heldCount() {
+        return held.size();
     }
 
     static String digest(String inputKey) {
@@ -87,44 +172,6 @@ public final class SharedPickup {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(inputKey.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Camel's orphan-aware repository with an atomic take-over of an orphaned row. */
-    static final class Repository extends JdbcOrphanLockAwareIdempotentRepository {
-        Repository(DataSource dataSource, CamelContext context) {
-            super(dataSource, PROCESSOR, context);
-        }
-
-        @Override
-        protected void doInit() throws Exception {
-            super.doInit();
-            // Camel's insert counts rows with this query and refreshes an existing row instead of inserting: it must
-            // always insert, so the primary key decides between two instances (the grant's own count is queryForInt).
-            // Set after Camel's init, which writes its own query with the table name.
-            setQueryString("SELECT COUNT(*) * 0 FROM " + TABLE + " WHERE processorName = ? AND messageId = ?");
-        }
-
-        /** Rows of this key: after {@link #add} deleted an orphan, every row left is held by a live instance. */
-        @Override
-        protected int queryForInt(String key) {
-            Integer rows = jdbcTemplate.queryForObject("SELECT COUNT(*) FROM " + TABLE + " WHERE processorName = ? AND messageId = ?", Integer.class,
-                    processorName, key);
-            return rows == null ? 0 : rows;
-        }
-
-        @Override
-        public boolean add(String key) {
-            try {
-                return Boolean.TRUE.equals(transactionTemplate.execute(status -> {
-                    jdbcTemplate.update("DELETE FROM " + TABLE + " WHERE processorName = ? AND messageId = ? AND createdAt < ?", processorName, key,
-                            new Timestamp(System.currentTimeMillis() - getLockMaxAgeMillis()));
-                    return super.add(key);
-                }));
-            } catch (DataAccessException e) {
-                // another instance inserted the same key a moment ago (the primary key refused ours), or the database is away
-                return false;
-            }
         }
     }
 }

@@ -544,6 +544,47 @@ abstract class LedgerContract {
         }
     }
 
+    @Test
+    void a_file_lock_whose_release_failed_while_the_database_was_away_expires_and_the_file_is_taken_again() throws Exception {
+        org.apache.camel.CamelContext context = new org.apache.camel.impl.DefaultCamelContext();
+        context.start();
+        java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
+        // the database as the gateway's pool sees it when the server is stopped: no connection to be had
+        DataSource flaky = (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[]{DataSource.class},
+                (proxy, method, args) -> {
+                    if (away.get() && method.getName().equals("getConnection")) {
+                        throw new java.sql.SQLTransientConnectionException("database away");
+                    }
+                    try {
+                        return method.invoke(dataSource, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        nl.schakel.intake.SharedPickup holder = new nl.schakel.intake.SharedPickup(flaky, context, 1500, 100).start();
+        nl.schakel.intake.SharedPickup other = new nl.schakel.intake.SharedPickup(dataSource, context, 1500, 100).start();
+        try {
+            String file = "file:/data/inbox/30AA00/dossier.xml:1234:1700000000:1700000000000/8000";
+            assertThat(holder.take(file)).isTrue();
+            away.set(true);
+            assertThat(holder.take("file:/data/inbox/30AA00/other.xml:1235:1700000000:1700000000000/8000")).isFalse();
+            holder.release(file); // fails quietly: the row stays
+            Thread.sleep(300); // keep-alive rounds while the database is away
+            away.set(false);
+            assertThat(count("SELECT COUNT(*) FROM schakel_file_lock")).isEqualTo(1);
+            // the row is no longer kept alive: it expires, and the file is taken again (here by the other instance)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> other.take(file));
+            assertThat(count("SELECT COUNT(*) FROM schakel_file_lock")).isEqualTo(1);
+            // given up again, the first instance can take it once more
+            other.release(file);
+            assertThat(holder.take(file)).isTrue();
+        } finally {
+            holder.stop();
+            other.stop();
+            context.stop();
+        }
+    }
+
     private Object one(String sql) throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
