@@ -1,6 +1,5 @@
 package nl.schakel.ha;
 
-import nl.schakel.cli.Schakel;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
@@ -13,7 +12,6 @@ import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,28 +19,18 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,46 +57,37 @@ class BrokerPairIT {
 
     private static Path work;
     private static TestingCluster zookeeper;
-    private static final List<Broker> brokers = new ArrayList<>();
-    private static Broker primary;
-    private static Broker backup;
+    private static final List<ArtemisNode> brokers = new ArrayList<>();
+    private static ArtemisNode primary;
+    private static ArtemisNode backup;
 
     @BeforeAll
     static void start_zookeeper_and_the_pair() throws Exception {
-        Path home = Path.of(System.getProperty("artemis.home"));
-        assertThat(home.resolve("bin/artemis")).as("the Artemis distribution, unpacked by -Pha").exists();
         work = Files.createDirectories(Path.of("target", "ha", "run-" + System.currentTimeMillis())).toAbsolutePath();
         progress("work folder " + work);
 
-        System.setProperty("zookeeper.admin.enableServer", "false");
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            // tick 500 ms: ZooKeeper allows sessions of 1 to 10 s, so SESSION_MS is granted as asked
-            specs.add(new InstanceSpec(Files.createDirectories(work.resolve("zk" + id)).toFile(), freePort(), freePort(), freePort(),
-                    true, id, 500, 60));
-        }
-        zookeeper = new TestingCluster(specs);
+        zookeeper = ArtemisNode.zookeeperEnsemble(work);
         zookeeper.start();
         progress("ZooKeeper ensemble of 3 at " + zookeeper.getConnectString());
 
         Path etc = work.resolve("generated-etc");
-        writeBrokerConfig(etc);
+        progress("broker-config: " + ArtemisNode.writeBrokerConfig(etc, GATEWAY, GATEWAY_PASSWORD));
 
-        int p1 = freePort();
-        int p2 = freePort();
-        primary = Broker.create(home, work.resolve("primary"), "primary", p1, p2, "schakel-pair", etc);
-        backup = Broker.create(home, work.resolve("backup"), "backup", p2, p1, "schakel-pair", etc);
-        primary.start();
-        primary.awaitLog("AMQ221007", Duration.ofSeconds(60));
+        int p1 = ArtemisNode.freePort();
+        int p2 = ArtemisNode.freePort();
+        primary = node(work.resolve("primary"), "primary", p1, p2, "schakel-pair", etc);
+        backup = node(work.resolve("backup"), "backup", p2, p1, "schakel-pair", etc);
+        start(primary);
+        primary.awaitLog(ArtemisNode.ACTIVE, Duration.ofSeconds(60));
         progress("primary active on 127.0.0.1:" + primary.port);
-        backup.start();
-        backup.awaitLog("AMQ221024", Duration.ofSeconds(60));
+        start(backup);
+        backup.awaitLog(ArtemisNode.BACKUP_IN_SYNC, Duration.ofSeconds(60));
         progress("backup on 127.0.0.1:" + backup.port + " synchronized with the primary");
     }
 
     @AfterAll
     static void stop_everything() throws Exception {
-        for (Broker b : brokers) {
+        for (ArtemisNode b : brokers) {
             b.kill();
         }
         if (zookeeper != null) {
@@ -216,16 +195,15 @@ class BrokerPairIT {
     @Test
     @Order(3)
     void a_primary_frozen_past_its_zookeeper_session_never_is_active_beside_the_backup() throws Exception {
-        Path home = Path.of(System.getProperty("artemis.home"));
         Path etc = work.resolve("generated-etc");
-        int p1 = freePort();
-        int p2 = freePort();
-        Broker frozen = Broker.create(home, work.resolve("primary-c"), "primary", p1, p2, "schakel-pair-c", etc);
-        Broker other = Broker.create(home, work.resolve("backup-c"), "backup", p2, p1, "schakel-pair-c", etc);
-        frozen.start();
-        frozen.awaitLog("AMQ221007", Duration.ofSeconds(60));
-        other.start();
-        other.awaitLog("AMQ221024", Duration.ofSeconds(60));
+        int p1 = ArtemisNode.freePort();
+        int p2 = ArtemisNode.freePort();
+        ArtemisNode frozen = node(work.resolve("primary-c"), "primary", p1, p2, "schakel-pair-c", etc);
+        ArtemisNode other = node(work.resolve("backup-c"), "backup", p2, p1, "schakel-pair-c", etc);
+        start(frozen);
+        frozen.awaitLog(ArtemisNode.ACTIVE, Duration.ofSeconds(60));
+        start(other);
+        other.awaitLog(ArtemisNode.BACKUP_IN_SYNC, Duration.ofSeconds(60));
         progress("(c) second pair up: primary :" + p1 + ", backup :" + p2 + " synchronized");
 
         AtomicBoolean probing = new AtomicBoolean(true);
@@ -234,14 +212,14 @@ class BrokerPairIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> probes.stream().anyMatch(p -> p.broker == frozen && p.accepted));
         long stoppedAt = System.nanoTime();
-        signal(frozen, "STOP");
+        ArtemisNode.signal(frozen.process, "STOP");
         progress("(c) SIGSTOP the primary (session " + SESSION_MS + " ms); waiting for the backup to take the lock");
         other.awaitLog("AMQ221007", Duration.ofSeconds(60));
         progress(String.format("(c) backup active %.1f s after SIGSTOP; 2 s more frozen", (System.nanoTime() - stoppedAt) / 1e9));
         await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - stoppedAt > TimeUnit.MILLISECONDS.toNanos(SESSION_MS + 2000)
                 && probes.stream().anyMatch(p -> p.broker == other && p.accepted));
         long contAt = System.nanoTime();
-        signal(frozen, "CONT");
+        ArtemisNode.signal(frozen.process, "CONT");
         progress("(c) SIGCONT the primary after " + TimeUnit.NANOSECONDS.toMillis(contAt - stoppedAt) + " ms; probing both for 15 s more");
         await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - contAt > TimeUnit.SECONDS.toNanos(15));
         probing.set(false);
@@ -272,11 +250,11 @@ class BrokerPairIT {
     // ---------------------------------------------------------------------------------------------
 
     /** One attempt to open a session as the gateway and send one durable message, on one broker only. */
-    record Probe(Broker broker, long start, long end, boolean accepted, String refusal) {
+    record Probe(ArtemisNode broker, long start, long end, boolean accepted, String refusal) {
     }
 
     /** Probes a broker every 100 ms (one probe at a time) until {@code probing} ends. */
-    private static java.util.concurrent.ScheduledExecutorService prober(Broker broker, AtomicBoolean probing, ConcurrentLinkedQueue<Probe> probes) {
+    private static java.util.concurrent.ScheduledExecutorService prober(ArtemisNode broker, AtomicBoolean probing, ConcurrentLinkedQueue<Probe> probes) {
         var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "probe-" + broker.name);
             t.setDaemon(true);
@@ -303,128 +281,23 @@ class BrokerPairIT {
         return executor;
     }
 
-    private static void signal(Broker broker, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(broker.process.pid())).inheritIO().start();
-        assertThat(kill.waitFor()).as("kill -" + signal).isZero();
+    /** A node of a pair, its configuration written; every node started is killed after the tests. */
+    private static ArtemisNode node(Path dir, String role, int port, int peerPort, String coordinationId, Path generatedEtc) {
+        ArtemisNode node = new ArtemisNode(dir, dir.getFileName().toString(), role, port, peerPort, coordinationId, zookeeper.getConnectString(),
+                SESSION_MS, CLUSTER_PASSWORD);
+        node.create(generatedEtc);
+        brokers.add(node);
+        return node;
     }
 
-    /** What {@code schakel broker-config --demo} writes, run in-process as the jar would. */
-    private static void writeBrokerConfig(Path etc) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Schakel root = new Schakel(Map.of("SCHAKEL_BROKER_PASSWORD", GATEWAY_PASSWORD)::get,
-                new ByteArrayInputStream(new byte[0]), () -> null);
-        CommandLine cl = Schakel.commandLine(root);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("broker-config", "--demo", "--gateway-user", GATEWAY, "--out", etc.toString());
-        assertThat(code).as(err.toString()).isZero();
-        progress("broker-config: " + out.toString().trim());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static void start(ArtemisNode node) throws IOException {
+        node.start();
+        progress(node.name + " started, pid " + node.process.pid());
     }
 
     static void progress(String line) {
         System.out.printf("[BrokerPairIT %5.1f s] %s%n", (System.nanoTime() - START) / 1e9, line);
         System.out.flush();
-    }
-
-    /** A broker instance: artemis create, overlaid with deploy/artemis, run as its own process. */
-    static final class Broker {
-        final Path dir;
-        final String name;
-        final int port;
-        final Map<String, String> env = new HashMap<>();
-        Process process;
-
-        private Broker(Path dir, String name, int port) {
-            this.dir = dir;
-            this.name = name;
-            this.port = port;
-        }
-
-        static Broker create(Path home, Path dir, String role, int port, int peerPort, String coordinationId, Path generatedEtc)
-                throws Exception {
-            Process create = new ProcessBuilder("bash", home.resolve("bin/artemis").toString(), "create",
-                    "--user", "unused", "--password", UUID.randomUUID().toString(), "--require-login", "--no-web", "--silent",
-                    "--host", "127.0.0.1", "--name", dir.getFileName().toString(), "--no-autotune", "--nio",
-                    "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + "-create.log").toFile()).start();
-            assertThat(create.waitFor(60, TimeUnit.SECONDS)).as("artemis create " + dir).isTrue();
-            assertThat(create.exitValue()).as("artemis create " + dir).isZero();
-            Path deploy = Path.of(System.getProperty("deploy.artemis"));
-            try (Stream<Path> files = Files.list(deploy.resolve("etc"))) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, dir.resolve("etc").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            Files.copy(deploy.resolve("ha").resolve(role + ".xml"), dir.resolve("etc/ha-policy.xml"), StandardCopyOption.REPLACE_EXISTING);
-            try (Stream<Path> files = Files.list(generatedEtc)) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, dir.resolve("etc").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            Path jar = Path.of(System.getProperty("broker.plugins.jar"));
-            Files.copy(jar, dir.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-
-            Broker b = new Broker(dir, dir.getFileName().toString(), port);
-            b.env.put("SCHAKEL_BROKER_NAME", b.name);
-            b.env.put("SCHAKEL_BROKER_PORT", Integer.toString(port));
-            b.env.put("SCHAKEL_BROKER_PEER_PORT", Integer.toString(peerPort));
-            b.env.put("SCHAKEL_ZK_CONNECT", zookeeper.getConnectString());
-            b.env.put("SCHAKEL_ZK_SESSION_MS", Integer.toString(SESSION_MS));
-            b.env.put("SCHAKEL_ZK_CONNECTION_MS", "3000");
-            b.env.put("SCHAKEL_HA_PAUSE_MS", Integer.toString(SESSION_MS / 3));
-            b.env.put("SCHAKEL_HA_COORDINATION_ID", coordinationId);
-            b.env.put("SCHAKEL_ZK_NAMESPACE", coordinationId);
-            b.env.put("SCHAKEL_CLUSTER_PASSWORD", CLUSTER_PASSWORD);
-            b.env.put("JAVA_ARGS", "-Xms64m -Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j2.disableJmx=true"
-                    + " --add-opens java.base/jdk.internal.misc=ALL-UNNAMED");
-            brokers.add(b);
-            return b;
-        }
-
-        void start() throws IOException {
-            ProcessBuilder pb = new ProcessBuilder("bash", dir.resolve("bin/artemis").toString(), "run")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile()));
-            pb.environment().putAll(env);
-            process = pb.start();
-            // no broker outlives the test JVM, however it ends
-            Process started = process;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-            progress(name + " started, pid " + process.pid());
-        }
-
-        String log() {
-            try {
-                Path f = dir.resolve("console.log");
-                return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** The log lines containing any of these texts, shortened. */
-        List<String> logLinesWith(String... texts) {
-            return log().lines().filter(l -> Stream.of(texts).anyMatch(l::contains)).map(l -> l.length() > 200 ? l.substring(0, 200) : l).toList();
-        }
-
-        void awaitLog(String code, Duration atMost) {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(200))
-                    .failFast(name + " ended", () -> process != null && !process.isAlive())
-                    .until(() -> log().contains(code));
-        }
-
-        void kill() throws InterruptedException {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
     }
 
     /** A Core session, blocking durable sends. */

@@ -11,14 +11,12 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import nl.schakel.cli.Schakel;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.assertj.core.api.SoftAssertions;
@@ -28,14 +26,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +45,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,7 +117,7 @@ class HaClusterIT {
         assertThat(Path.of("target/schakel-gateway.jar")).as("the packaged gateway (mvn package)").exists();
         root = Path.of("target", "ha", "cluster-" + System.currentTimeMillis()).toAbsolutePath();
         generatedEtc = root.resolve("generated-etc");
-        writeBrokerConfig(generatedEtc);
+        ArtemisNode.writeBrokerConfig(generatedEtc, GATEWAY, GATEWAY_PASSWORD);
         System.setProperty("zookeeper.admin.enableServer", "false");
         progress("work folder " + root + "; load per run: " + SENDERS + " queue senders (" + AMQP_SENDERS + " AMQP) x " + PER_SENDER
                 + " dossiers + " + FILES + " files at " + RATE + "/s");
@@ -170,12 +162,12 @@ class HaClusterIT {
     void the_primary_broker_frozen_past_its_session_and_thawed_never_serves_beside_the_backup() throws Exception {
         run("3 SIGSTOP primary broker", cluster -> {
             long stopped = System.nanoTime();
-            signal(cluster.primary.process, "STOP");
+            ArtemisNode.signal(cluster.primary.process, "STOP");
             progress("SIGSTOP the primary broker (session " + SESSION_MS + " ms); waiting for the backup to become active");
             cluster.backup.awaitLog("AMQ221007", Duration.ofSeconds(60));
             progress(String.format("backup active %.1f s after SIGSTOP; 3 s more frozen", (System.nanoTime() - stopped) / 1e9));
             await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-            signal(cluster.primary.process, "CONT");
+            ArtemisNode.signal(cluster.primary.process, "CONT");
             progress(String.format("SIGCONT the primary after %.1f s", (System.nanoTime() - stopped) / 1e9));
             return stopped;
         }, (cluster, soft) -> {
@@ -191,10 +183,10 @@ class HaClusterIT {
         run("4 SIGSTOP gateway-1", cluster -> {
             epochBefore[0] = cluster.epoch("gateway-1");
             long stopped = System.nanoTime();
-            signal(cluster.gateways.get(0).process, "STOP");
+            ArtemisNode.signal(cluster.gateways.get(0).process, "STOP");
             progress("SIGSTOP gateway-1 (epoch " + epochBefore[0] + ", lease " + LEASE_MS + " ms) for " + (LEASE_MS + 6000) + " ms");
             await().pollDelay(Duration.ofMillis(LEASE_MS + 6000)).atMost(Duration.ofSeconds(LEASE_MS / 1000 + 7)).until(() -> true);
-            signal(cluster.gateways.get(0).process, "CONT");
+            ArtemisNode.signal(cluster.gateways.get(0).process, "CONT");
             progress("SIGCONT gateway-1");
             return stopped;
         }, (cluster, soft) -> {
@@ -437,8 +429,8 @@ class HaClusterIT {
         final Path work;
         final Path data;
         final TestingCluster zookeeper;
-        final Broker primary;
-        final Broker backup;
+        final ArtemisNode primary;
+        final ArtemisNode backup;
         final int pgPort;
         final Path pgData;
         EmbeddedPostgres postgres;
@@ -463,32 +455,29 @@ class HaClusterIT {
             this.work = Files.createDirectories(work);
             this.data = work.resolve("shared-data");
             this.pgData = work.resolve("postgres");
-            this.pgPort = freePort();
-            List<InstanceSpec> specs = new ArrayList<>();
-            for (int id = 1; id <= 3; id++) {
-                specs.add(new InstanceSpec(Files.createDirectories(work.resolve("zk" + id)).toFile(), freePort(), freePort(), freePort(),
-                        true, id, 500, 60));
-            }
-            zookeeper = new TestingCluster(specs);
-            int p1 = freePort();
-            int p2 = freePort();
+            this.pgPort = ArtemisNode.freePort();
+            zookeeper = ArtemisNode.zookeeperEnsemble(work);
+            int p1 = ArtemisNode.freePort();
+            int p2 = ArtemisNode.freePort();
             String coordination = "schakel-" + work.getFileName();
-            primary = new Broker(work.resolve("primary"), "primary", p1, p2, coordination, zookeeper.getConnectString());
-            backup = new Broker(work.resolve("backup"), "backup", p2, p1, coordination, zookeeper.getConnectString());
+            primary = new ArtemisNode(work.resolve("primary"), "primary", "primary", p1, p2, coordination, zookeeper.getConnectString(), SESSION_MS,
+                    CLUSTER_PASSWORD);
+            backup = new ArtemisNode(work.resolve("backup"), "backup", "backup", p2, p1, coordination, zookeeper.getConnectString(), SESSION_MS,
+                    CLUSTER_PASSWORD);
         }
 
         private void startAll(int gatewayCount) throws Exception {
             long t0 = System.nanoTime();
-            CompletableFuture<Void> creating = CompletableFuture.allOf(CompletableFuture.runAsync(primary::create),
-                    CompletableFuture.runAsync(backup::create));
+            CompletableFuture<Void> creating = CompletableFuture.allOf(CompletableFuture.runAsync(() -> primary.create(generatedEtc)),
+                    CompletableFuture.runAsync(() -> backup.create(generatedEtc)));
             zookeeper.start();
             Files.createDirectories(pgData);
             startPostgres();
             creating.get(120, TimeUnit.SECONDS);
             primary.start();
-            primary.awaitLog("AMQ221007", Duration.ofSeconds(60));
+            primary.awaitLog(ArtemisNode.ACTIVE, Duration.ofSeconds(60));
             backup.start();
-            backup.awaitLog("AMQ221024", Duration.ofSeconds(60));
+            backup.awaitLog(ArtemisNode.BACKUP_IN_SYNC, Duration.ofSeconds(60));
             progress(String.format("ZooKeeper %s, primary :%d active, backup :%d in sync, PostgreSQL :%d (%.1f s)", zookeeper.getConnectString(),
                     primary.port, backup.port, pgPort, (System.nanoTime() - t0) / 1e9));
             for (int i = 1; i <= gatewayCount; i++) {
@@ -588,7 +577,7 @@ class HaClusterIT {
         /** The brokers that accept a gateway session now, each asked directly (no fail-over). */
         List<String> active() {
             List<String> serving = new ArrayList<>();
-            for (Broker b : List.of(primary, backup)) {
+            for (ArtemisNode b : List.of(primary, backup)) {
                 try (ServerLocator locator = ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + b.port
                         + "?reconnectAttempts=0&initialConnectAttempts=1&callTimeout=2000&callFailoverTimeout=0");
                      ClientSessionFactory f = locator.createSessionFactory();
@@ -938,7 +927,7 @@ class HaClusterIT {
         Gateway(Cluster cluster, String name) throws IOException {
             this.cluster = cluster;
             this.name = name;
-            this.management = freePort();
+            this.management = ArtemisNode.freePort();
             this.dir = Files.createDirectories(cluster.work.resolve(name));
         }
 
@@ -962,8 +951,8 @@ class HaClusterIT {
                     "-Dschakel.instance.lease-ms=" + LEASE_MS,
                     "-Dschakel.instance.renew-interval-ms=" + LEASE_MS / 4,
                     "-Dcamel.management.port=" + management,
-                    "-Dcamel.server.port=" + freePort(),
-                    "-Dschakel.console.port=" + freePort(),
+                    "-Dcamel.server.port=" + ArtemisNode.freePort(),
+                    "-Dschakel.console.port=" + ArtemisNode.freePort(),
                     "-jar", Path.of("target/schakel-gateway.jar").toAbsolutePath().toString()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
@@ -1010,124 +999,7 @@ class HaClusterIT {
         }
     }
 
-    /** A broker instance: artemis create, overlaid with deploy/artemis, run as its own process (as in BrokerPairIT). */
-    static final class Broker {
-        final Path dir;
-        final String name;
-        final String role;
-        final int port;
-        final Map<String, String> env = new HashMap<>();
-        Process process;
-
-        Broker(Path dir, String role, int port, int peerPort, String coordinationId, String zookeeper) {
-            this.dir = dir;
-            this.name = role;
-            this.role = role;
-            this.port = port;
-            env.put("SCHAKEL_BROKER_NAME", dir.getParent().getFileName() + "-" + role);
-            env.put("SCHAKEL_BROKER_PORT", Integer.toString(port));
-            env.put("SCHAKEL_BROKER_PEER_PORT", Integer.toString(peerPort));
-            env.put("SCHAKEL_ZK_CONNECT", zookeeper);
-            env.put("SCHAKEL_ZK_SESSION_MS", Integer.toString(SESSION_MS));
-            env.put("SCHAKEL_ZK_CONNECTION_MS", "3000");
-            env.put("SCHAKEL_HA_PAUSE_MS", Integer.toString(SESSION_MS / 3));
-            env.put("SCHAKEL_HA_COORDINATION_ID", coordinationId);
-            env.put("SCHAKEL_ZK_NAMESPACE", coordinationId);
-            env.put("SCHAKEL_CLUSTER_PASSWORD", CLUSTER_PASSWORD);
-            env.put("JAVA_ARGS", "-Xms64m -Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j2.disableJmx=true"
-                    + " --add-opens java.base/jdk.internal.misc=ALL-UNNAMED");
-        }
-
-        void create() {
-            try {
-                Path home = Path.of(System.getProperty("artemis.home"));
-                Process create = new ProcessBuilder("bash", home.resolve("bin/artemis").toString(), "create",
-                        "--user", "unused", "--password", UUID.randomUUID().toString(), "--require-login", "--no-web", "--silent",
-                        "--host", "127.0.0.1", "--name", dir.getFileName().toString(), "--no-autotune", "--nio",
-                        "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor", dir.toString())
-                        .redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + "-create.log").toFile()).start();
-                assertThat(create.waitFor(120, TimeUnit.SECONDS)).as("artemis create " + dir).isTrue();
-                assertThat(create.exitValue()).as("artemis create " + dir).isZero();
-                Path deploy = Path.of(System.getProperty("deploy.artemis"));
-                try (Stream<Path> files = Files.list(deploy.resolve("etc"))) {
-                    for (Path f : files.toList()) {
-                        Files.copy(f, dir.resolve("etc").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-                Files.copy(deploy.resolve("ha").resolve(role + ".xml"), dir.resolve("etc/ha-policy.xml"), StandardCopyOption.REPLACE_EXISTING);
-                try (Stream<Path> files = Files.list(generatedEtc)) {
-                    for (Path f : files.toList()) {
-                        Files.copy(f, dir.resolve("etc").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-                Path jar = Path.of(System.getProperty("broker.plugins.jar"));
-                Files.copy(jar, dir.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-
-        void start() throws IOException {
-            ProcessBuilder pb = new ProcessBuilder("bash", dir.resolve("bin/artemis").toString(), "run")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile()));
-            pb.environment().putAll(env);
-            process = pb.start();
-            Process started = process;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-            progress(name + " broker started, pid " + process.pid() + " on :" + port);
-        }
-
-        String log() {
-            try {
-                Path f = dir.resolve("console.log");
-                return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        void awaitLog(String code, Duration atMost) {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(200))
-                    .failFast(name + " ended", () -> process != null && !process.isAlive())
-                    .until(() -> log().contains(code));
-        }
-
-        void kill() throws InterruptedException {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-    }
-
     // ---- helpers --------------------------------------------------------------------------------------
-
-    private static void signal(Process process, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-        assertThat(kill.waitFor()).as("kill -" + signal).isZero();
-    }
-
-    /** What {@code schakel broker-config --demo} writes, run in-process as the jar would. */
-    private static void writeBrokerConfig(Path etc) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Schakel rootCommand = new Schakel(Map.of("SCHAKEL_BROKER_PASSWORD", GATEWAY_PASSWORD)::get,
-                new ByteArrayInputStream(new byte[0]), () -> null);
-        CommandLine cl = Schakel.commandLine(rootCommand);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("broker-config", "--demo", "--gateway-user", GATEWAY, "--out", etc.toString());
-        assertThat(code).as(err.toString()).isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     static void progress(String line) {
         System.out.printf("[HaClusterIT %6.1f s] %s%n", (System.nanoTime() - START) / 1e9, line);
