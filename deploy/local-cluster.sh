@@ -2,8 +2,9 @@
 # Schakel's HA set-up on one machine, to see a fail-over with your own eyes (docs/DEPLOYMENT.md):
 #   - a ZooKeeper ensemble of three servers (the ZooKeeper jars of the Artemis distribution's lib/),
 #   - an Artemis primary and backup made from deploy/artemis/ (replication, ZooKeeper lock),
+#   - a PostgreSQL server for the ledger (unless you name your own, below),
 #   - two gateway processes on different ports, sharing one data folder, against both brokers
-#     and a PostgreSQL ledger.
+#     and that PostgreSQL ledger.
 # Then it prints how to kill a node and how to watch the fail-over.
 #
 #   deploy/local-cluster.sh start     build what is missing and start everything (the default)
@@ -11,10 +12,13 @@
 #   deploy/local-cluster.sh stop      stop what this script started (by the pids it recorded)
 #
 # Needs: Java 17, Maven (the first run downloads org.apache.activemq:apache-artemis:2.44.0:tar.gz:bin
-# into ~/.m2; later runs work offline), curl, and a LOCAL POSTGRESQL SERVER: the script does not
-# start one. It creates the database schakel_cluster with createdb if it is missing. Set the usual
-# PGHOST, PGPORT, PGUSER and PGPASSWORD for it (defaults: localhost, 5432, your user); the gateways
-# log in with the same user and password.
+# and the PostgreSQL binaries the tests use into ~/.m2; later runs work offline) and curl.
+# PostgreSQL: by default the script starts the server the tests use (zonky's embedded PostgreSQL
+# binaries, src/test/java/nl/schakel/ha/LocalPostgres.java) on 127.0.0.1:55432, its data in
+# target/local-cluster/postgres/, user postgres with local trust authentication: for trying, not for
+# production. To use your own server instead, set PGHOST (and PGPORT, PGUSER, PGPASSWORD as usual);
+# the script then creates the database schakel_cluster with createdb if it is missing, and the
+# gateways log in with the same user and password.
 #
 # Everything lives in target/local-cluster/ (SCHAKEL_CLUSTER_DIR to move it); delete it to start clean.
 #
@@ -24,8 +28,6 @@
 # the instance's lib/. The gateways share ONE data folder (inbox/, outbox/, quarantine/; the ledger
 # and the broker are elsewhere) with schakel.file.shared-lock=true, and each has its own
 # schakel.spool-dir and schakel.instance.id (docs/DEPLOYMENT.md).
-# STATUS: bash -n and shellcheck pass; the script as a whole has not been run through here (no local
-# PostgreSQL server on the machine it was written on); the ITs above run the same steps in Java.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,11 +43,19 @@ GATEWAY_API_PORTS=(8080 8180)
 GATEWAY_CONSOLE_PORTS=(8086 8186)
 GATEWAY_MANAGEMENT_PORTS=(9876 9976)
 
-PGHOST="${PGHOST:-localhost}"
-PGPORT="${PGPORT:-5432}"
-PGUSER="${PGUSER:-$(id -un)}"
+if [[ -n "${PGHOST:-}" ]]; then
+  OWN_POSTGRES=""                       # the user's server
+  PGPORT="${PGPORT:-5432}"
+  PGUSER="${PGUSER:-$(id -un)}"
+  LEDGER_DB=schakel_cluster
+else
+  OWN_POSTGRES=yes                      # the tests' PostgreSQL, started and stopped by this script
+  PGHOST=127.0.0.1
+  PGPORT="${SCHAKEL_CLUSTER_PG_PORT:-55432}"
+  PGUSER=postgres
+  LEDGER_DB=postgres
+fi
 export PGHOST PGPORT PGUSER
-LEDGER_DB=schakel_cluster
 GATEWAY_USER="${SCHAKEL_BROKER_USER:-schakel-gateway}"
 CLUSTER_PASSWORD=""
 BROKER_PASSWORD=""
@@ -85,17 +95,20 @@ check_prerequisites() {
     [[ -f "$ROOT/deploy/artemis/$f" ]] || die "deploy/artemis/$f is missing: the standalone broker configuration
   (issue 13) is not in this checkout yet. Merge it, or run from a branch that has deploy/artemis/."
   done
+  [[ -n "$OWN_POSTGRES" ]] && return 0
   if [[ -z "${PGPASSWORD:-}" ]]; then
     die "PGPASSWORD is not set: the gateways need the password of PostgreSQL user $PGUSER on $PGHOST:$PGPORT
   (export it from your password manager; it is passed to the gateways through the environment only)"
   fi
+  need pg_isready
   pg_isready -h "$PGHOST" -p "$PGPORT" >/dev/null 2>&1 \
-    || die "no PostgreSQL answers on $PGHOST:$PGPORT (pg_isready). Start your local PostgreSQL first."
+    || die "no PostgreSQL answers on $PGHOST:$PGPORT (pg_isready). Start your PostgreSQL first, or unset PGHOST to let this script start one."
 }
 
 build_gateway() {
-  if [[ ! -f "$JAR" || ! -f "$ROOT/target/schakel-gateway-broker-plugins.jar" ]]; then
-    say "building the gateway (mvn package, tests skipped)"
+  if [[ ! -f "$JAR" || ! -f "$ROOT/target/schakel-gateway-broker-plugins.jar" \
+      || ! -f "$ROOT/target/test-classes/nl/schakel/ha/LocalPostgres.class" ]]; then
+    say "building the gateway (mvn package, tests compiled but not run)"
     (cd "$ROOT" && mvn -q -DskipTests package)
   fi
 }
@@ -110,7 +123,28 @@ unpack_artemis() {
   tar -xzf "$WORK/download/apache-artemis-$ARTEMIS_VERSION-bin.tar.gz" -C "$WORK"
 }
 
+start_postgres() {
+  [[ -n "$OWN_POSTGRES" ]] || return 0
+  if running "$(pid_of postgres)"; then return 0; fi
+  if [[ ! -s "$WORK/test-classpath" ]]; then
+    say "resolving the PostgreSQL binaries the tests use"
+    (cd "$ROOT" && { mvn -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath" 2>/dev/null \
+        || mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath"; })
+  fi
+  say "starting PostgreSQL on 127.0.0.1:$PGPORT (data in $WORK/postgres)"
+  java -Xmx64m -cp "$ROOT/target/test-classes:$(cat "$WORK/test-classpath")" nl.schakel.ha.LocalPostgres "$PGPORT" "$WORK/postgres" \
+    >"$WORK/postgres.log" 2>&1 &
+  record_pid postgres $!
+  for _ in $(seq 1 120); do
+    grep -q "PostgreSQL ready" "$WORK/postgres.log" 2>/dev/null && return 0
+    running "$(pid_of postgres)" || die "PostgreSQL did not start: see $WORK/postgres.log"
+    sleep 0.5
+  done
+  die "PostgreSQL not ready after 60 s: see $WORK/postgres.log"
+}
+
 ensure_database() {
+  [[ -n "$OWN_POSTGRES" ]] && return 0
   if ! psql -d "$LEDGER_DB" -c 'select 1' >/dev/null 2>&1; then
     say "creating database $LEDGER_DB"
     createdb "$LEDGER_DB" || die "could not create database $LEDGER_DB as $PGUSER (needs CREATEDB, or create it yourself)"
@@ -204,7 +238,7 @@ start_gateway() { # index
   # login for the gateway comes from artemis-users.properties (broker-config); its password from
   # the environment.
   SCHAKEL_BROKER_PASSWORD="$BROKER_PASSWORD" \
-  SCHAKEL_LEDGER_PASSWORD="$PGPASSWORD" \
+  SCHAKEL_LEDGER_PASSWORD="${PGPASSWORD:-}" \
     java -Xmx512m \
     -Dschakel.data-dir="$WORK/shared-data" \
     -Dschakel.spool-dir="$WORK/$name/spool" \
@@ -246,6 +280,7 @@ Everything runs. Pids are in $PIDS; logs beside each part in $WORK.
   broker backup  127.0.0.1:${BROKER_PORTS[1]}                           pid  $(pid_of broker-backup)
   gateway-1      API :${GATEWAY_API_PORTS[0]}  console :${GATEWAY_CONSOLE_PORTS[0]}  health :${GATEWAY_MANAGEMENT_PORTS[0]}   pid  $(pid_of gateway-1)
   gateway-2      API :${GATEWAY_API_PORTS[1]}  console :${GATEWAY_CONSOLE_PORTS[1]}  health :${GATEWAY_MANAGEMENT_PORTS[1]}   pid  $(pid_of gateway-2)
+  PostgreSQL     $PGHOST:$PGPORT database $LEDGER_DB          ${OWN_POSTGRES:+pid  $(pid_of postgres)}
 
 Watch, in a second terminal:
   watch -n1 'curl -s -o /dev/null -w "gateway-1 %{http_code}\n" http://127.0.0.1:${GATEWAY_MANAGEMENT_PORTS[0]}/observe/health/ready; curl -s -o /dev/null -w "gateway-2 %{http_code}\n" http://127.0.0.1:${GATEWAY_MANAGEMENT_PORTS[1]}/observe/health/ready'
@@ -258,6 +293,9 @@ Kill a node (as a crash would):
                                    # the gateways reconnect through the failover URL
   kill -9 $(pid_of gateway-1)    # a gateway: its unacknowledged queue messages go to gateway-2
   kill -9 $(pid_of zookeeper-1)    # one ZooKeeper server: two of three keep the quorum, nothing changes
+  kill -STOP $(pid_of gateway-2); sleep 30; kill -CONT $(pid_of gateway-2)
+                                   # a gateway frozen past its lease: gateway-1 takes its work over,
+                                   # the thawed one takes a new epoch and its late writes are refused
 
 Send a dossier meanwhile (README, "Walk-through"): drop a file into $WORK/shared-data/inbox/30AA00/
 and look in $WORK/shared-data/outbox/30AB00/.
@@ -281,6 +319,8 @@ status() {
       echo "not running"
     fi
   done
+  printf 'PostgreSQL %s:%s: ' "$PGHOST" "$PGPORT"
+  if (exec 3<>"/dev/tcp/$PGHOST/$PGPORT") 2>/dev/null; then echo "answers"; else echo "no answer"; fi
   for i in 0 1 2; do
     printf 'zookeeper-%s: ' "$(( i + 1 ))"
     { (exec 3<>"/dev/tcp/127.0.0.1/${ZK_CLIENT_PORTS[$i]}" && printf 'srvr\n' >&3 && cat <&3) 2>/dev/null | grep Mode; } || echo "no answer"
@@ -291,7 +331,7 @@ stop_all() {
   [[ -f "$PIDS" ]] || { say "nothing recorded in $PIDS"; return 0; }
   local name pid
   # gateways first, then brokers, then ZooKeeper: the reverse of the start
-  for name in gateway-2 gateway-1 broker-backup broker-primary zookeeper-3 zookeeper-2 zookeeper-1; do
+  for name in gateway-2 gateway-1 broker-backup broker-primary zookeeper-3 zookeeper-2 zookeeper-1 postgres; do
     pid="$(pid_of "$name")"
     if running "$pid"; then
       say "stopping $name ($pid)"
@@ -318,6 +358,7 @@ main() {
       BROKER_PASSWORD="${SCHAKEL_BROKER_PASSWORD:-$(cat "$WORK/broker-password")}"
       build_gateway
       unpack_artemis
+      start_postgres
       ensure_database
       start_zookeeper
       create_broker primary

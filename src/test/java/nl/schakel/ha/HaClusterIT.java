@@ -256,9 +256,11 @@ class HaClusterIT {
             sampler.stop();
             double resumeFromFault = sampler.resumedAfter(faultAt.get());
             double resumeFromEnd = sampler.resumedAfter(faultDone.get());
+            double stall = sampler.longestStallAfter(faultAt.get());
             resumed = Double.isNaN(resumeFromFault) ? "never" : String.format("%.1f s (%.1f s after the fault ended)", resumeFromFault,
                     Double.isNaN(resumeFromEnd) ? 0.0 : resumeFromEnd);
-            progress("deliveries resumed " + resumed + "; quiet: " + quiet);
+            progress("deliveries resumed " + resumed + "; longest time without any delivery after the fault " + String.format("%.1f s", stall)
+                    + "; quiet: " + quiet);
 
             for (Gateway g : cluster.gateways) {
                 progress(String.format("%s log: %d attempts refused with ClaimHeldException, %d with LeaseExpiredException, %d FAILED receipts",
@@ -270,7 +272,8 @@ class HaClusterIT {
             soft.assertThat(quiet).as("the system became quiet with everything delivered").isTrue();
             verifyExactlyOnce(cluster, load, soft);
             endState.check(cluster, soft);
-            notes = String.format("%d msgs, %d send retries, %.0f s", load.total(), load.retries.get(), (System.nanoTime() - runStart) / 1e9);
+            notes = String.format("no delivery for %.1f s at most; %d msgs, %d send retries, %.0f s", stall, load.total(), load.retries.get(),
+                    (System.nanoTime() - runStart) / 1e9);
             soft.assertAll();
             result = "passed";
         } finally {
@@ -878,6 +881,28 @@ class HaClusterIT {
                 }
             }
             return Double.NaN;
+        }
+
+        /**
+         * The longest time after {@code from} in which no delivery at all was made (ledger and outbox files
+         * unchanged), up to the last delivery: how long the fault stopped the flow. Seconds.
+         */
+        double longestStallAfter(long from) {
+            long lastChange = from;
+            long longest = 0;
+            Sample previous = null;
+            for (Sample s : samples) {
+                if (s.at < from) {
+                    previous = s;
+                    continue;
+                }
+                if (previous != null && (s.ledger != previous.ledger || s.files != previous.files)) {
+                    longest = Math.max(longest, s.at - lastChange);
+                    lastChange = s.at;
+                }
+                previous = s;
+            }
+            return longest / 1e9;
         }
 
         /** Everything delivered (ledger), the outboxes full, the inboxes empty: for 3 s. False after no progress for 45 s. */
