@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Schakel's HA set-up on one machine, to see a fail-over with your own eyes (docs/DEPLOYMENT.md):
-#   - a ZooKeeper ensemble of three servers (the ZooKeeper jars of the Artemis distribution's lib/),
+#   - a ZooKeeper ensemble of three servers (the ZooKeeper server the tests use, curator-test's),
 #   - an Artemis primary and backup made from deploy/artemis/ (replication, ZooKeeper lock),
 #   - a PostgreSQL server for the ledger (unless you name your own, below),
 #   - two gateway processes on different ports, sharing one data folder, against both brokers
@@ -14,7 +14,7 @@
 # Needs: Java 17, Maven (the first run downloads org.apache.activemq:apache-artemis:2.44.0:tar.gz:bin
 # and the PostgreSQL binaries the tests use into ~/.m2; later runs work offline) and curl.
 # PostgreSQL: by default the script starts the server the tests use (zonky's embedded PostgreSQL
-# binaries, src/test/java/nl/schakel/ha/LocalPostgres.java) on 127.0.0.1:55432, its data in
+# binaries, src/test/java/nl/schakel/ledger/LocalPostgres.java) on 127.0.0.1:55432, its data in
 # target/local-cluster/postgres/, user postgres with local trust authentication: for trying, not for
 # production. To use your own server instead, set PGHOST (and PGPORT, PGUSER, PGPASSWORD as usual);
 # the script then creates the database schakel_cluster with createdb if it is missing, and the
@@ -107,7 +107,7 @@ check_prerequisites() {
 
 build_gateway() {
   if [[ ! -f "$JAR" || ! -f "$ROOT/target/schakel-gateway-broker-plugins.jar" \
-      || ! -f "$ROOT/target/test-classes/nl/schakel/ha/LocalPostgres.class" ]]; then
+      || ! -f "$ROOT/target/test-classes/nl/schakel/ledger/LocalPostgres.class" ]]; then
     say "building the gateway (mvn package, tests compiled but not run)"
     (cd "$ROOT" && mvn -q -DskipTests package)
   fi
@@ -118,21 +118,27 @@ unpack_artemis() {
   say "fetching the Artemis $ARTEMIS_VERSION distribution"
   mkdir -p "$WORK/download"
   local artifact="org.apache.activemq:apache-artemis:$ARTEMIS_VERSION:tar.gz:bin"
-  (cd "$ROOT" && { mvn -o -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$WORK/download" 2>/dev/null \
+  (cd "$ROOT" && { mvn -o -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$WORK/download" >/dev/null 2>&1 \
       || mvn -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$WORK/download"; })
   tar -xzf "$WORK/download/apache-artemis-$ARTEMIS_VERSION-bin.tar.gz" -C "$WORK"
+}
+
+# The jars the tests use (-Pha: with curator-test's ZooKeeper server), in $WORK/test-classpath:
+# PostgreSQL comes from zonky's binaries on it, the ZooKeeper servers run from it.
+test_classpath() {
+  [[ -s "$WORK/test-classpath" ]] && return 0
+  say "resolving the PostgreSQL and ZooKeeper servers the tests use"
+  mkdir -p "$WORK"
+  (cd "$ROOT" && { mvn -o -q -Pha dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath" >/dev/null 2>&1 \
+      || mvn -q -Pha dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath"; })
 }
 
 start_postgres() {
   [[ -n "$OWN_POSTGRES" ]] || return 0
   if running "$(pid_of postgres)"; then return 0; fi
-  if [[ ! -s "$WORK/test-classpath" ]]; then
-    say "resolving the PostgreSQL binaries the tests use"
-    (cd "$ROOT" && { mvn -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath" 2>/dev/null \
-        || mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath"; })
-  fi
+  test_classpath
   say "starting PostgreSQL on 127.0.0.1:$PGPORT (data in $WORK/postgres)"
-  java -Xmx64m -cp "$ROOT/target/test-classes:$(cat "$WORK/test-classpath")" nl.schakel.ha.LocalPostgres "$PGPORT" "$WORK/postgres" \
+  java -Xmx64m -cp "$ROOT/target/test-classes:$(cat "$WORK/test-classpath")" nl.schakel.ledger.LocalPostgres "$PGPORT" "$WORK/postgres" \
     >"$WORK/postgres.log" 2>&1 &
   record_pid postgres $!
   for _ in $(seq 1 120); do
@@ -152,8 +158,7 @@ ensure_database() {
 }
 
 start_zookeeper() {
-  ls "$ARTEMIS_HOME"/lib/zookeeper-*.jar >/dev/null 2>&1 \
-    || die "no ZooKeeper jar in $ARTEMIS_HOME/lib: this Artemis distribution does not ship it"
+  test_classpath
   local i
   for i in 1 2 3; do
     local name="zookeeper-$i" dir="$WORK/zookeeper-$i"
@@ -174,7 +179,7 @@ server.2=127.0.0.1:2889:3889
 server.3=127.0.0.1:2890:3890
 EOF
     say "starting ZooKeeper server $i on 127.0.0.1:${ZK_CLIENT_PORTS[$((i - 1))]}"
-    java -Xmx256m -cp "$ARTEMIS_HOME/lib/*" org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg" \
+    java -Xmx256m -cp "$(cat "$WORK/test-classpath")" org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg" \
       >"$dir/zookeeper.log" 2>&1 &
     record_pid "$name" $!
   done
@@ -226,6 +231,56 @@ start_broker() { # role index
   SCHAKEL_CLUSTER_PASSWORD="$CLUSTER_PASSWORD" \
     "$instance/bin/artemis" run >"$instance/log/console.log" 2>&1 &
   record_pid "broker-$role" $!
+}
+
+# The primary first, so that on a fresh start the roles come out as named. On a later start the broker
+# that was active last holds the newest journal; the other waits for it (Artemis' activation sequence
+# in ZooKeeper), so a primary that is not active within 30 s is not an error: the backup is started
+# and whichever has the newest data becomes active, the other one its replica.
+start_brokers() {
+  start_broker primary 0
+  if ! broker_log_has primary AMQ221007 30; then
+    say "the primary is not active yet (it waits for a broker with newer data if the backup was active last)"
+  fi
+  start_broker backup 1
+  local _
+  for _ in $(seq 1 120); do
+    if grep -qs AMQ221007 "$WORK"/broker-{primary,backup}/log/console.log; then
+      say "active: $(grep -ls AMQ221007 "$WORK"/broker-{primary,backup}/log/console.log | sed 's#.*/broker-\([a-z]*\)/.*#\1#' | tr '\n' ' ')"
+      if broker_log_has_any AMQ221024 60; then
+        say "the other broker is in sync (AMQ221024)"
+      else
+        say "no broker in sync after 60 s: see $WORK/broker-*/log/console.log"
+      fi
+      return 0
+    fi
+    sleep 1
+  done
+  if [[ "$(grep -ls 'awaiting connection to a primary' "$WORK"/broker-{primary,backup}/log/console.log | wc -l)" -eq 2 ]]; then
+    die "no broker active after 120 s: both wait as replicas for a primary (see $WORK/broker-*/log/console.log).
+  This happens when the whole pair is started again after a fail-over; it is not worked out yet (docs/DEPLOYMENT.md,
+  \"When a part fails\"). To try again from scratch: $0 stop; rm -rf $WORK"
+  fi
+  die "no broker active after 120 s: see $WORK/broker-*/log/console.log (ZooKeeper: $WORK/zookeeper-*/zookeeper.log)"
+}
+
+broker_log_has() { # role code seconds
+  local _
+  for _ in $(seq 1 "$3"); do
+    grep -qs "$2" "$WORK/broker-$1/log/console.log" && return 0
+    running "$(pid_of "broker-$1")" || die "broker $1 ended: see $WORK/broker-$1/log/console.log"
+    sleep 1
+  done
+  return 1
+}
+
+broker_log_has_any() { # code seconds
+  local _
+  for _ in $(seq 1 "$2"); do
+    grep -qs "$1" "$WORK"/broker-{primary,backup}/log/console.log && return 0
+    sleep 1
+  done
+  return 1
 }
 
 start_gateway() { # index
@@ -329,16 +384,34 @@ status() {
 
 stop_all() {
   [[ -f "$PIDS" ]] || { say "nothing recorded in $PIDS"; return 0; }
-  local name pid
-  # gateways first, then brokers, then ZooKeeper: the reverse of the start
-  for name in gateway-2 gateway-1 broker-backup broker-primary zookeeper-3 zookeeper-2 zookeeper-1 postgres; do
-    pid="$(pid_of "$name")"
-    if running "$pid"; then
-      say "stopping $name ($pid)"
-      kill "$pid"
-    fi
+  # gateways first (they finish their work while the brokers and the ledger are still there), then
+  # brokers, then ZooKeeper and PostgreSQL: the reverse of the start
+  local group name pid
+  for group in "gateway-2 gateway-1" "broker-backup broker-primary" "zookeeper-3 zookeeper-2 zookeeper-1" "postgres"; do
+    local stopping=()
+    for name in $group; do
+      pid="$(pid_of "$name")"
+      if running "$pid"; then
+        say "stopping $name ($pid)"
+        kill "$pid"
+        stopping+=("$name:$pid")
+      fi
+    done
+    local entry
+    for entry in "${stopping[@]}"; do
+      await_end "${entry%%:*}" "${entry##*:}"
+    done
   done
   rm -f "$PIDS"
+}
+
+await_end() { # name pid: up to 60 s (a gateway finishes its work first; Camel's shutdown timeout is 45 s), then kill -9
+  for _ in $(seq 1 120); do
+    running "$2" || return 0
+    sleep 0.5
+  done
+  say "$1 ($2) did not stop within 60 s: kill -9"
+  kill -9 "$2" 2>/dev/null || true
 }
 
 main() {
@@ -363,9 +436,7 @@ main() {
       start_zookeeper
       create_broker primary
       create_broker backup
-      start_broker primary 0
-      sleep 5   # the primary takes the lock first, so the roles come out as named
-      start_broker backup 1
+      start_brokers
       start_gateway 0
       start_gateway 1
       await_gateway 0

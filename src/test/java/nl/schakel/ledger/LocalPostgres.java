@@ -1,4 +1,4 @@
-package nl.schakel.ha;
+package nl.schakel.ledger;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
