@@ -52,7 +52,8 @@ final class ChannelSetup {
         registry.bind("retryLog", new RetryLog());
         // the file channel: a poller per institution on shared threads, a read lock that never opens a link
         // compared with the times of the files the schools write: the system clock
-        InboxReadLock inboxReadLock = new InboxReadLock(settings.number("schakel.file.min-age-ms"), Clock.systemUTC(), sharedPickup(context, settings, ledger));
+        InboxReadLock inboxReadLock = new InboxReadLock(settings.number("schakel.file.min-age-ms"), Clock.systemUTC(), sharedPickup(context, settings, ledger),
+                inboxWatch(context, settings, directory, folders));
         registry.bind("inboxFiles", new InboxFiles());
         registry.bind("inboxReadLock", inboxReadLock);
         registry.bind("inboxPollers", context.getExecutorServiceManager().newScheduledThreadPool(context, "inbox-poller",
@@ -72,6 +73,29 @@ final class ChannelSetup {
             EmbeddedBroker broker = registry.lookupByNameAndType("broker", EmbeddedBroker.class);
             health.register(new FailedWorkHealthCheck(failures, inboxReadLock, broker == null ? java.util.TreeMap::new : broker::deadLetterCounts));
         }
+    }
+
+    /**
+     * The watch that lets the file channel take a file as soon as its writer closed it or renamed it
+     * into the inbox (schakel.file.watch, Linux); none when it is off. Closed with the context.
+     */
+    private static nl.schakel.intake.InboxWatch inboxWatch(CamelContext context, Settings settings, Directory directory, DataFolder folders)
+            throws Exception {
+        if (!settings.flag("schakel.file.watch")) {
+            return nl.schakel.intake.InboxWatch.none();
+        }
+        java.util.List<java.nio.file.Path> inboxes = new java.util.ArrayList<>();
+        for (Institution i : directory.withChannel(Institution.Channel.FILE)) {
+            inboxes.add(folders.root().resolve("inbox").resolve(i.code()));
+        }
+        nl.schakel.intake.InboxWatch watch = nl.schakel.intake.InboxWatch.of(inboxes);
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                watch.close();
+            }
+        }, true, true);
+        return watch;
     }
 
     /**

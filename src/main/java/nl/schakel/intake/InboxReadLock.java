@@ -23,8 +23,10 @@ import java.util.UUID;
 /**
  * Decides when the file channel takes an inbox entry, without ever opening or following it.
  * <ul>
- * <li>A regular file is taken once it has not changed for the minimum age; a younger one is left
- * for a later poll (the poller never sleeps on one school's half-written file).</li>
+ * <li>A regular file is taken once it has not changed for the minimum age, or at once when the
+ * {@link InboxWatch} saw its writer close it or rename it into the folder and it has not changed
+ * since; any other younger file is left for a later poll (the poller never sleeps on one school's
+ * half-written file).</li>
  * <li>A symbolic link, hard link, FIFO, socket or device, or an entry in an inbox folder that is
  * itself a link, is taken at once and marked {@link #NOT_A_REGULAR_FILE}: intake rejects it with a
  * receipt without reading it, and the entry is removed from the inbox.</li>
@@ -52,14 +54,20 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
     /** The shared lock's key of each held file: kept while the file is held, given up when it changes or goes. */
     private final Map<Path, String> heldKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Says which files their writer has finished (Linux); without it every file waits for the minimum age. */
+    private final InboxWatch watch;
+    /** The name prefix of an entry the gateway renamed itself: its arrival says nothing about its writer. */
+    private static final String RENAMED = "renamed-";
+
     public InboxReadLock(long minAgeMillis, Clock clock) {
-        this(minAgeMillis, clock, null);
+        this(minAgeMillis, clock, null, InboxWatch.none());
     }
 
-    public InboxReadLock(long minAgeMillis, Clock clock, SharedPickup shared) {
+    public InboxReadLock(long minAgeMillis, Clock clock, SharedPickup shared, InboxWatch watch) {
         this.minAgeMillis = minAgeMillis;
         this.clock = clock;
         this.shared = shared;
+        this.watch = watch;
     }
 
     @Override
@@ -99,7 +107,9 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
             held.remove(entry);
             releaseHeldKey(entry);
         }
-        if (clock.millis() - modified < minAgeMillis) {
+        // young: taken only when its writer is known to have finished it (closed it, or renamed it in)
+        if (clock.millis() - modified < minAgeMillis
+                && (entry.getFileName().toString().startsWith(RENAMED) || !watch.isComplete(entry, attributes))) {
             return false;
         }
         // this very file: taken again after a crash, it keeps its transfer id (a rewrite changes its times)
@@ -182,7 +192,7 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
     private static void renameAddressable(Path entry) {
         String name = entry.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        Path target = entry.resolveSibling("renamed-" + UUID.randomUUID() + name.substring(dot).replace('\\', '_'));
+        Path target = entry.resolveSibling(RENAMED + UUID.randomUUID() + name.substring(dot).replace('\\', '_'));
         try {
             Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
             LOG.info("Renamed an inbox entry in {} whose name has a backslash; it is taken as {}",

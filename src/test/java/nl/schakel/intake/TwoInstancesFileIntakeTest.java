@@ -101,7 +101,7 @@ class TwoInstancesFileIntakeTest {
         context.getPropertiesComponent().setInitialProperties(props);
         SharedPickup shared = new SharedPickup(dataSource, context, 30_000, 1_000);
         context.getRegistry().bind("inboxFiles", new InboxFiles());
-        context.getRegistry().bind("inboxReadLock", new InboxReadLock(0, Clock.systemUTC(), shared));
+        context.getRegistry().bind("inboxReadLock", new InboxReadLock(0, Clock.systemUTC(), shared, InboxWatch.none()));
         context.getRegistry().bind("inboxPollers", context.getExecutorServiceManager().newScheduledThreadPool(this, "inbox-poller-" + id, 2));
         // the part of the file channel's error policy (routes/error-handling.camel.yaml) these exceptions meet: the file waits
         context.addRoutesConfigurations(new RouteConfigurationBuilder() {
