@@ -104,6 +104,15 @@ public final class Benchmark {
             write(out, results, quick);
             return;
         }
+        if (List.of(args).contains("FILE10")) {
+            // FILE10: start-up and the file channel at 10 dossiers/s, 8 KB, in a new gateway (also in the full run)
+            try (GatewayProcess gateway = GatewayProcess.start(null)) {
+                results.add(startup(gateway));
+                results.add(withProcess(fileChannel(gateway, 8 * 1024, 10), gateway));
+            }
+            write(out, results, quick);
+            return;
+        }
         if (fairnessOnly) {
             results.addAll(Fairness.run(quick));
             write(out, results, quick);
@@ -165,6 +174,9 @@ public final class Benchmark {
             }
             results.add(withProcess(fileChannel(gateway, size, 0), gateway));
             results.add(withProcess(fileChannel(gateway, size, 100), gateway));
+            if (size == 8 * 1024) {
+                results.add(withProcess(fileChannel(gateway, size, 10), gateway));
+            }
         }
     }
 
@@ -458,7 +470,9 @@ public final class Benchmark {
         poller.interrupt();
         System.out.printf("%-32s %7d B  %8.1f msg/s  p50 %.1f ms  p99 %.1f ms%n", r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms());
         return new Result(r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms(), r.max_ms(), 0, 0, null, null,
-                r.note() + "; file picked up after schakel.file.min-age-ms (default 1000)");
+                r.note() + "; renamed into the inbox; inbox watch " + ("true".equals(gatewaySetting("schakel.file.watch")) ? "on" : "off")
+                        + ", schakel.file.min-age-ms " + gatewaySetting("schakel.file.min-age-ms") + ", poll every "
+                        + gatewaySetting("schakel.file.poll-delay-ms") + " ms");
     }
 
     // ---------------------------------------------------------------- 20 MB
