@@ -35,11 +35,14 @@ public final class Suspensions {
     private final Set<String> suspendedSenders = ConcurrentHashMap.newKeySet();
     private final Set<String> operatorRoutes = ConcurrentHashMap.newKeySet();
     private java.util.concurrent.ScheduledExecutorService retry;
+    /** False with an external broker (schakel.broker.embedded=false): nothing here can refuse a queue institution's sends. */
+    private final boolean refusesAtTheBroker;
 
     public Suspensions(CamelContext context, Ledger ledger, Directory directory, EmbeddedBroker broker) {
         this.context = context;
         this.ledger = ledger;
         this.directory = directory;
+        this.refusesAtTheBroker = broker != null;
         if (broker != null) {
             broker.refuseInboundFrom(user -> user != null && suspendedSenders.contains(user)
                     ? Optional.of("the operator suspended the intake of " + user) : Optional.empty());
@@ -99,6 +102,11 @@ public final class Suspensions {
 
     public String suspendIntake(String code, String operator) {
         Institution institution = requireInstitution(code);
+        if (institution.channel() == Institution.Channel.QUEUE && !refusesAtTheBroker) {
+            // the external brokers know nothing of the gateway's suspensions: say so rather than pretend
+            throw new ActionRefused(ActionRefused.Kind.CONFLICT, "with an external broker the gateway cannot refuse the messages of "
+                    + code + " (queue channel): disable its login on the brokers instead (deploy/artemis/README.md)");
+        }
         ledger.setSuspended(INSTITUTION + code, operator, true);
         holdInstitution(institution, true);
         ledger.recordAction(operator, "suspend-intake", code, null);
