@@ -23,7 +23,7 @@ import java.util.function.Predicate;
 public final class RoutePauses {
     /** The routes that do the work and write to the ledger and the data folder: intake, delivery, dead letters. */
     public static final java.util.function.Predicate<String> WORK_ROUTES = id -> id.startsWith("intake-file-") || id.equals("intake-queue")
-            || id.startsWith("delivery-file-") || id.equals("dead-letters") || id.equals(RoutePauses.HTTP_INTAKE);
+            || id.startsWith("delivery-file-") || id.equals("dead-letters") || id.equals("pickups") || id.equals(RoutePauses.HTTP_INTAKE);
     /**
      * The HTTP API's submissions, held by the same guards as the other channels' intake: no route has
      * this id (the API's routes keep answering), but while a guard holds it the API answers 503.

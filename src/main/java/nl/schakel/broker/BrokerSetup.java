@@ -6,11 +6,7 @@ import nl.schakel.directory.Institution;
 import nl.schakel.disk.DiskWiring;
 import nl.schakel.health.PartHealthCheck;
 import nl.schakel.ledger.Ledger;
-import nl.schakel.ledger.Status;
-import nl.schakel.ledger.Transfer;
-import nl.schakel.logging.LogContext;
 import nl.schakel.message.Headers;
-import nl.schakel.metrics.MetricsWiring;
 import nl.schakel.message.OutgoingProperties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
@@ -150,23 +146,13 @@ public final class BrokerSetup {
                 Duration.ofMillis(settings.number("schakel.broker.login.lockout-ms"))));
         // a dossier consumed by an institution on the queue channel: picked up; any message: its latency
         ExecutorService ledgerWrites = context.getExecutorServiceManager().newSingleThreadExecutor(broker, "ledger-consumed");
+        nl.schakel.delivery.Pickups pickups = new nl.schakel.delivery.Pickups(context, ledger::get);
         broker.onConsumed(directory.withChannel(Institution.Channel.QUEUE).stream().map(i -> "inbox." + i.code()).collect(Collectors.toSet()),
                 (queue, message) -> {
                     String transferId = message.getStringProperty(Headers.TRANSFER_ID);
                     String type = message.getStringProperty(Headers.TYPE);
                     if (transferId != null) {
-                        ledgerWrites.execute(() -> {
-                            try (LogContext.Scope ignored = LogContext.scope(transferId)) {
-                                if ("dossier".equals(type)) {
-                                    ledger.get().record(transferId, Status.PICKED_UP, "consumed from " + queue);
-                                }
-                                Ledger found = ledger.get();
-                                MetricsWiring.of(context).delivered("queue", type,
-                                        () -> found.find(transferId).map(Transfer::receivedAt).orElse(null));
-                            } catch (Exception e) {
-                                LOG.warn("Picked-up step of transfer {} not recorded: {}", transferId, e.getClass().getSimpleName());
-                            }
-                        });
+                        ledgerWrites.execute(() -> pickups.record(queue, transferId, type));
                     }
                 });
         return broker;

@@ -200,6 +200,8 @@ public final class EmbeddedBroker implements Service {
             for (String code : institutions) {
                 config.addQueueConfiguration(QueueConfiguration.of("inbox." + code).setRoutingType(RoutingType.ANYCAST).setDurable(true));
             }
+            // the pick-up notices of a standalone broker (PickupNoticePlugin); here the route that reads them finds none
+            config.addQueueConfiguration(QueueConfiguration.of(PickupNoticePlugin.ADDRESS).setRoutingType(RoutingType.ANYCAST).setDurable(true));
             // broker-managed redelivery: a rolled-back delivery returns after a delay, and after
             // the last attempt it goes to DLQ.<queue> on the dead-letter address
             config.addAddressSetting("#", new AddressSettings()

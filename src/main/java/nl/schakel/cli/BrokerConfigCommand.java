@@ -244,6 +244,10 @@ final class BrokerConfigCommand implements Callable<Integer> {
                 + "   <!-- every dead-lettered message also lands on gateway.dead-letters, for the gateway to act on -->\n"
                 + "   <address name=\"" + nl.schakel.broker.EmbeddedBroker.DEAD_LETTER_ADDRESS + "\">\n"
                 + "      <multicast><queue name=\"" + nl.schakel.broker.EmbeddedBroker.DEAD_LETTER_NOTICES + "\"/></multicast>\n"
+                + "   </address>\n"
+                + "   <!-- an institution took a message from its inbox: notices of PickupNoticePlugin for the gateways -->\n"
+                + "   <address name=\"" + nl.schakel.broker.PickupNoticePlugin.ADDRESS + "\">\n"
+                + "      <anycast><queue name=\"" + nl.schakel.broker.PickupNoticePlugin.ADDRESS + "\"/></anycast>\n"
                 + "   </address>\n");
         for (String code : codes) {
             b.append("   <address name=\"inbox.").append(code).append("\">\n")

@@ -341,6 +341,15 @@ class HaClusterIT {
 
         // the ledger
         try (java.sql.Connection db = cluster.database(); Statement st = db.createStatement()) {
+            // every dossier was taken from its inbox (drained above, outboxes emptied by the sampler's count):
+            // PICKED_UP, for the queue channel through the brokers' pick-up notices (PickupNoticePlugin)
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> rows(st, "SELECT count(*) FROM transfer WHERE status = 'QUEUED'").equals(List.of("0")));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                soft.fail("transfers still QUEUED 30 s after their inboxes were drained: "
+                        + rows(st, "SELECT count(*) FROM transfer WHERE status = 'QUEUED'"));
+            }
             soft.assertThat(rows(st, "SELECT sender || '/' || message_id FROM accepted_message WHERE state = 'CLAIMED'"))
                     .as("messages claimed and never sent (ledger accepted_message)").isEmpty();
             soft.assertThat(rows(st, "SELECT transfer_id || ' ' || status FROM transfer WHERE status NOT IN ('QUEUED', 'PICKED_UP')"))
