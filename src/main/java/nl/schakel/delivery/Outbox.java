@@ -79,12 +79,21 @@ public final class Outbox {
             body.transferTo(out);
             channel.force(true);
         }
-        // the receiving school's only, or its group's (schakel.permissions.exchange-files)
-        folders.shareFile(temp);
-        CrashPoints.reach("delivery-written");
-        // with a lease, refused (LeaseExpiredException) when this instance's lease ran out: nothing is renamed, the
-        // broker gives the message to an instance that holds one (this attempt's file is removed by whoever delivers)
-        if (!ledger.addDelivery(key, attempt)) {
+        boolean recordedHere;
+        try {
+            // the receiving school's only, or its group's (schakel.permissions.exchange-files)
+            folders.shareFile(temp);
+            CrashPoints.reach("delivery-written");
+            // with a lease, refused (LeaseExpiredException) when this instance's lease ran out: nothing is renamed, the
+            // broker gives the message to an instance that holds one
+            recordedHere = ledger.addDelivery(key, attempt);
+        } catch (Exception | Error e) {
+            // not recorded: this attempt's file is nobody's. The delivery may already be done by another instance
+            // (this one was paused before it wrote), and then nobody else would ever remove it
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        if (!recordedHere) {
             // another instance recorded this delivery a moment ago (the broker gave it the message when this one
             // looked dead): that instance renames its own file; this attempt's goes
             Files.deleteIfExists(temp);
