@@ -76,7 +76,9 @@ public final class Benchmark {
         // FAIRNESS: only one school's flood of 10,000 files beside schools sending one a second (part of the full run)
         boolean fairnessOnly = List.of(args).contains("FAIRNESS");
         // -Dkey=value, -XX: and -Xlog: arguments go to the gateway process, e.g. -Dschakel.intake.queue-consumers=8
-        GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D") || a.startsWith("-XX:") || a.startsWith("-Xlog:")).toList();
+        GatewayProcess.noCds = List.of(args).contains("NOCDS");
+        GatewayProcess.extraArgs = List.of(args).stream().filter(a -> a.startsWith("-D") || a.startsWith("-XX:") || a.startsWith("-Xlog:")
+                || a.startsWith("-Xmx")).toList();
         if (List.of(args).contains("SOAK")) {
             // SOAK [duration]: not part of the full run
             Soak.run(List.of(args));
@@ -158,7 +160,8 @@ public final class Benchmark {
 
     private static Result startup(GatewayProcess gateway) {
         return new Result("gateway-startup-to-ready", 0, 0, gateway.startupMs, gateway.startupMs, gateway.startupMs,
-                gateway.rssMb(), gateway.heapMb(), null, null, "process start until /observe/health is UP" + gateway.heapNote());
+                gateway.rssMb(), gateway.heapMb(), null, null, "process start until /observe/health is UP" + gateway.heapNote()
+                + (!GatewayProcess.noCds && Files.exists(Path.of("target/schakel.jsa")) ? ", with target/schakel.jsa" : ", without a CDS archive of its own"));
     }
 
     private static void channels(GatewayProcess gateway, int[] sizes, Map<Integer, Double> ceiling, boolean queueOnly,
@@ -569,6 +572,8 @@ public final class Benchmark {
         final Path dataDir;
         final int brokerPort;
         final long startupMs;
+        /** NOCDS: start without target/schakel.jsa. */
+        static boolean noCds;
         final String heap;
         final int managementPort;
 
@@ -603,6 +608,12 @@ public final class Benchmark {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             if (heap != null) {
                 command.add("-Xmx" + heap);
+            }
+            // as the README starts it: with the class-data sharing archive the build made (CdsArchive), if there is one,
+            // unless the run says NOCDS (the JDK's own archive only, as before)
+            Path archive = Path.of("target/schakel.jsa").toAbsolutePath();
+            if (Files.exists(archive) && !noCds) {
+                command.add("-XX:SharedArchiveFile=" + archive);
             }
             command.addAll(List.of("-Dschakel.data-dir=" + dataDir, "-Dcamel.management.port=" + management, "-Dschakel.broker.port=" + broker,
                     "-Dschakel.console.port=" + freePort()));
