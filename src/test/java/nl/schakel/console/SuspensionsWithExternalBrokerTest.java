@@ -1,6 +1,7 @@
 package nl.schakel.console;
 
 import nl.schakel.directory.Directory;
+import nl.schakel.ledger.H2Ledgers;
 import nl.schakel.ledger.Ledger;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.h2.jdbcx.JdbcDataSource;
@@ -25,9 +26,7 @@ class SuspensionsWithExternalBrokerTest {
 
     @Test
     void suspending_a_queue_institution_without_the_embedded_broker_is_refused_and_changes_nothing() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + folder.resolve("ledger"));
-        ds.setUser("sa");
+        JdbcDataSource ds = H2Ledgers.dataSource(folder);
         Ledger ledger = new Ledger(ds, Clock.systemUTC());
         assertThat(ledger.check()).isTrue();
         Directory directory;

@@ -2,6 +2,7 @@ package nl.schakel.delivery;
 
 import nl.schakel.DataFolder;
 import nl.schakel.ledger.LeaseExpiredException;
+import nl.schakel.ledger.H2Ledgers;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.message.Headers;
 import org.apache.camel.Exchange;
@@ -33,9 +34,7 @@ class OutboxLeaseTest {
 
     @Test
     void a_delivery_refused_for_an_expired_lease_leaves_nothing_in_the_outbox() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + data.resolve("ledger"));
-        ds.setUser("sa");
+        JdbcDataSource ds = H2Ledgers.dataSource(data);
         Ledger ledger = new Ledger(ds, Clock.systemUTC()).withLease("gw-paused", Duration.ofMinutes(1));
         assertThat(ledger.check()).isTrue();
         ledger.takeLease();
