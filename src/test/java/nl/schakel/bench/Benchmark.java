@@ -593,7 +593,9 @@ public final class Benchmark {
         }
 
         String heapNote() {
-            return heap == null ? ", default heap" : ", -Xmx" + heap;
+            // a run argument (-Xmx512m) comes after the process's own heap and wins
+            java.util.Optional<String> given = extraArgs.stream().filter(a -> a.startsWith("-Xmx")).reduce((first, last) -> last);
+            return given.map(a -> ", " + a).orElse(heap == null ? ", default heap" : ", -Xmx" + heap);
         }
 
         static GatewayProcess start(String heap) throws Exception {
