@@ -101,6 +101,8 @@ check_prerequisites() {
   (export it from your password manager; it is passed to the gateways through the environment only)"
   fi
   need pg_isready
+  need psql
+  need createdb
   pg_isready -h "$PGHOST" -p "$PGPORT" >/dev/null 2>&1 \
     || die "no PostgreSQL answers on $PGHOST:$PGPORT (pg_isready). Start your PostgreSQL first, or unset PGHOST to let this script start one."
 }
@@ -393,12 +395,12 @@ stop_all() {
       pid="$(pid_of "$name")"
       if running "$pid"; then
         say "stopping $name ($pid)"
-        kill "$pid"
+        kill "$pid" 2>/dev/null || true
         stopping+=("$name:$pid")
       fi
     done
     local entry
-    for entry in "${stopping[@]}"; do
+    for entry in ${stopping[@]+"${stopping[@]}"}; do
       await_end "${entry%%:*}" "${entry##*:}"
     done
   done

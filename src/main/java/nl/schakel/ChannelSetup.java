@@ -65,7 +65,7 @@ final class ChannelSetup {
         // delivery and what failed there
         registry.bind("outbox", new Outbox(ledger, folders, metrics));
         registry.bind("deadLetters", new DeadLetters(ledger));
-        registry.bind("pickups", new nl.schakel.delivery.Pickups(context, () -> ledger));
+        registry.bind("pickups", new nl.schakel.delivery.Pickups(context, () -> ledger, nl.schakel.delivery.Pickups.queueInboxes(directory)));
         // retention that a jump of the wall clock cannot make forget message ids early
         registry.bind("retention", RetentionWiring.retention(context, settings, ledger, folders.root(), clocks));
 

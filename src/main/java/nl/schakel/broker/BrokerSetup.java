@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 
 /**
  * Wires the broker part: who may log in, the embedded Artemis broker (or an external one), and the
@@ -146,8 +145,9 @@ public final class BrokerSetup {
                 Duration.ofMillis(settings.number("schakel.broker.login.lockout-ms"))));
         // a dossier consumed by an institution on the queue channel: picked up; any message: its latency
         ExecutorService ledgerWrites = context.getExecutorServiceManager().newSingleThreadExecutor(broker, "ledger-consumed");
-        nl.schakel.delivery.Pickups pickups = new nl.schakel.delivery.Pickups(context, ledger::get);
-        broker.onConsumed(directory.withChannel(Institution.Channel.QUEUE).stream().map(i -> "inbox." + i.code()).collect(Collectors.toSet()),
+        java.util.Set<String> queueInboxes = nl.schakel.delivery.Pickups.queueInboxes(directory);
+        nl.schakel.delivery.Pickups pickups = new nl.schakel.delivery.Pickups(context, ledger::get, queueInboxes);
+        broker.onConsumed(queueInboxes,
                 (queue, message) -> {
                     String transferId = message.getStringProperty(Headers.TRANSFER_ID);
                     String type = message.getStringProperty(Headers.TYPE);

@@ -36,6 +36,7 @@ public final class PickupNoticePlugin implements ActiveMQServerPlugin {
     /** The queue the message was taken from. */
     public static final String QUEUE = "schakelQueue";
     private volatile ActiveMQServer server;
+    private final java.util.concurrent.atomic.AtomicLong unrouted = new java.util.concurrent.atomic.AtomicLong();
 
     /** The one constructor, also the one Artemis calls for a broker.xml broker-plugin. */
     public PickupNoticePlugin() {
@@ -67,10 +68,12 @@ public final class PickupNoticePlugin implements ActiveMQServerPlugin {
         }
         notice.putStringProperty(QUEUE, queue);
         try {
-            if (tx != null) {
-                server.getPostOffice().route(notice, tx, false);
-            } else {
-                server.getPostOffice().route(notice, false);
+            org.apache.activemq.artemis.core.postoffice.RoutingStatus status = tx != null
+                    ? server.getPostOffice().route(notice, tx, false) : server.getPostOffice().route(notice, false);
+            if (status != org.apache.activemq.artemis.core.postoffice.RoutingStatus.OK && unrouted.getAndIncrement() % 1000 == 0) {
+                // no gateway.pickups queue (addresses.xml from an older schakel broker-config): said, not silently dropped
+                LOG.warn("Pick-up notices are not kept ({} so far): {} has no queue ({}); run schakel broker-config again",
+                        unrouted.get(), ADDRESS, status);
             }
         } catch (Exception e) {
             // the pick-up goes unrecorded; the institution has its message all the same

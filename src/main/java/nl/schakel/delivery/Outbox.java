@@ -6,6 +6,7 @@ import nl.schakel.logging.LogContext;
 import nl.schakel.message.Headers;
 import nl.schakel.metrics.GatewayMetrics;
 import nl.schakel.ledger.Transfer;
+import nl.schakel.ledger.LeaseExpiredException;
 import nl.schakel.ledger.Ledger;
 import nl.schakel.ledger.Status;
 import org.apache.camel.Exchange;
@@ -79,17 +80,25 @@ public final class Outbox {
             body.transferTo(out);
             channel.force(true);
         }
-        boolean recordedHere;
         try {
             // the receiving school's only, or its group's (schakel.permissions.exchange-files)
             folders.shareFile(temp);
-            CrashPoints.reach("delivery-written");
+        } catch (IOException | RuntimeException e) {
+            // not recorded, and never will be: this attempt's file is nobody's
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        CrashPoints.reach("delivery-written");
+        boolean recordedHere;
+        try {
             // with a lease, refused (LeaseExpiredException) when this instance's lease ran out: nothing is renamed, the
             // broker gives the message to an instance that holds one
             recordedHere = ledger.addDelivery(key, attempt);
-        } catch (Exception | Error e) {
-            // not recorded: this attempt's file is nobody's. The delivery may already be done by another instance
-            // (this one was paused before it wrote), and then nobody else would ever remove it
+        } catch (LeaseExpiredException e) {
+            // refused in the statement, so certainly not recorded: this attempt's file is nobody's. The delivery may be
+            // done by another instance already (this one was paused before it wrote), and nobody else would remove it.
+            // (Any other failure may have recorded this attempt in a commit whose answer was lost: its file stays, for
+            // the redelivery to rename.)
             Files.deleteIfExists(temp);
             throw e;
         }

@@ -10,6 +10,7 @@ import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,15 +24,25 @@ public final class Pickups {
     private static final Logger LOG = LoggerFactory.getLogger(Pickups.class);
     private final CamelContext context;
     private final Callable<Ledger> ledger;
+    /** The inboxes of the queue channel's institutions; the gateway reads the other inboxes itself (file, HTTP). */
+    private final Set<String> queueInboxes;
 
-    public Pickups(CamelContext context, Callable<Ledger> ledger) {
+    public Pickups(CamelContext context, Callable<Ledger> ledger, Set<String> queueInboxes) {
         this.context = context;
         this.ledger = ledger;
+        this.queueInboxes = Set.copyOf(queueInboxes);
+    }
+
+    /** The inbox queues of the directory's queue-channel institutions. */
+    public static Set<String> queueInboxes(nl.schakel.directory.Directory directory) {
+        return directory.withChannel(nl.schakel.directory.Institution.Channel.QUEUE).stream().map(i -> "inbox." + i.code())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     /** A message of this transfer (of this type: dossier, receipt, ...) was taken from this queue. */
     public void record(@Header("schakelQueue") String queue, @Header("schakelTransferId") String transferId, @Header("schakelType") String type) {
-        if (transferId == null) {
+        // a file or HTTP institution's inbox is the gateway's own reading: its delivery is recorded where it is written
+        if (transferId == null || !queueInboxes.contains(queue)) {
             return;
         }
         try (LogContext.Scope ignored = LogContext.scope(transferId)) {

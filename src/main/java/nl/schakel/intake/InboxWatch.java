@@ -64,6 +64,8 @@ public final class InboxWatch implements AutoCloseable {
 
         int inotify_add_watch(int fd, String pathname, int mask) throws LastErrorException;
 
+        int inotify_rm_watch(int fd, int wd) throws LastErrorException;
+
         int poll(Pointer fds, NativeLong nfds, int timeout) throws LastErrorException;
 
         NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
@@ -150,6 +152,21 @@ public final class InboxWatch implements AutoCloseable {
         }
     }
 
+    private void unwatch(Path folder) {
+        folders.entrySet().removeIf(e -> {
+            if (!e.getValue().equals(folder)) {
+                return false;
+            }
+            try {
+                libc.inotify_rm_watch(fd, e.getKey());
+            } catch (LastErrorException gone) {
+                // removed already (IN_IGNORED follows a folder's removal)
+            }
+            return true;
+        });
+        complete.keySet().removeIf(p -> p.startsWith(folder));
+    }
+
     private void readEvents() {
         byte[] buffer = new byte[64 * 1024];
         try (Memory pollFd = new Memory(8)) {
@@ -201,9 +218,12 @@ public final class InboxWatch implements AutoCloseable {
             }
             Path entry = folder.resolve(name(raw));
             if ((mask & IN_ISDIR) != 0) {
-                // a receiver folder made or moved into an institution's inbox folder (inbox/<code>/<receiver>/)
+                // a receiver folder made or moved into an institution's inbox folder (inbox/<code>/<receiver>/), or
+                // moved away or removed from it: its watch follows
                 if ((mask & (IN_CREATE | IN_MOVED_TO)) != 0 && isInstitutionFolder(folder)) {
                     watch(entry);
+                } else if ((mask & (IN_MOVED_FROM | IN_DELETE)) != 0) {
+                    unwatch(entry);
                 }
                 continue;
             }

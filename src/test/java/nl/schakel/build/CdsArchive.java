@@ -53,6 +53,8 @@ public final class CdsArchive {
                     "-jar", jar.toString()));
             Process gateway = new ProcessBuilder(training).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("training.log").toFile()).start();
+            // an interrupted build leaves no gateway running
+            Runtime.getRuntime().addShutdownHook(new Thread(gateway::destroyForcibly));
             try {
                 if (!awaitUp(gateway, management, Duration.ofSeconds(120))) {
                     System.out.println("CDS archive not made: the training run did not get ready (" + work.resolve("training.log") + ")");

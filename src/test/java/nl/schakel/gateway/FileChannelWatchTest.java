@@ -15,7 +15,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The file channel with the inbox watch (schakel.file.watch, on by default) and a minimum age far
  * longer than the test: a file renamed into the inbox is taken at once, and a file its writer still
- * has open is not taken however many polls pass.
+ * has open is not taken early (it would wait for the minimum age).
  */
 class FileChannelWatchTest extends GatewayTestSupport {
     @Override

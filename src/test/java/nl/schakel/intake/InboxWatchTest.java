@@ -88,6 +88,19 @@ class InboxWatchTest {
     }
 
     @Test
+    void a_receiver_folder_moved_out_of_the_inbox_is_no_longer_watched() throws Exception {
+        Path receiver = Files.createDirectories(inbox.resolve("30AB00"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> watch.folderCount() == 2);
+        Files.move(receiver, data.resolve("elsewhere"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> watch.folderCount() == 1);
+        // what is written there now says nothing about the inbox
+        Path file = data.resolve("elsewhere").resolve("dossier.xml");
+        Files.writeString(file, "<dossier/>");
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        assertThat(watch.isComplete(inbox.resolve("30AB00").resolve("dossier.xml"), attributes(file))).isFalse();
+    }
+
+    @Test
     void a_file_the_watch_never_saw_close_is_not_complete() throws Exception {
         Path file = inbox.resolve("before.xml");
         Files.writeString(file, "<dossier/>");
