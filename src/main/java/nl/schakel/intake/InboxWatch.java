@@ -125,11 +125,6 @@ public final class InboxWatch implements AutoCloseable {
         return noted != null && noted.equals(version(attributes.get("ino"), attributes.get("size"), attributes.get("lastModifiedTime")));
     }
 
-    /** Forgets a file: the gateway renamed it itself, so its arrival says nothing about its writer. */
-    public void forget(Path file) {
-        complete.remove(file);
-    }
-
     /** How many folders are watched (0 when there is no watch). */
     public int folderCount() {
         return folders.size();

@@ -162,11 +162,6 @@ public final class SharedPickup {
         }
     }
 
-    /** How many files this instance holds now. */
-    int heldCount() {
-        return held.size();
-    }
-
     static String digest(String inputKey) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(inputKey.getBytes(StandardCharsets.UTF_8)));
