@@ -166,13 +166,18 @@ public final class FailedWork {
     public synchronized String retryDeadLetter(String id, String operator) throws Exception {
         DeadLetter letter = findDeadLetter(id);
         long messageId = Long.parseLong(id.substring(id.indexOf('~') + 1));
-        if (!control(letter.queue()).retryMessage(messageId)) {
-            throw new ActionRefused(ActionRefused.Kind.CONFLICT, "dead letter " + id + " could not be put back on " + letter.originalQueue());
-        }
         String detail = "put back on " + letter.originalQueue() + " from " + letter.queue()
                 + (EmbeddedBroker.INBOUND.equals(letter.originalQueue()) ? ": taken in again as a new submission" : "");
-        if (letter.transferId() != null && !"receipt".equals(letter.type())) {
+        boolean recorded = letter.transferId() != null && !"receipt".equals(letter.type());
+        // recorded before the broker moves it: the retried delivery can be picked up within milliseconds
+        if (recorded) {
             ledger.recordByOperator(letter.transferId(), Status.RETRIED, detail, operator);
+        }
+        if (!control(letter.queue()).retryMessage(messageId)) {
+            if (recorded) {
+                ledger.recordByOperator(letter.transferId(), Status.FAILED, "retry refused: still on " + letter.queue(), operator);
+            }
+            throw new ActionRefused(ActionRefused.Kind.CONFLICT, "dead letter " + id + " could not be put back on " + letter.originalQueue());
         }
         ledger.recordAction(operator, "retry-dead-letter", target(letter), null);
         LOG.info("Operator {} retried dead letter {} (transfer {})", operator, id, letter.transferId());
