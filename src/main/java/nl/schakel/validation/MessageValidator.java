@@ -223,8 +223,9 @@ public final class MessageValidator {
     private Verdict judge(DocumentType type, Document document, byte[] xmlBytes, LargeBody large, List<ValidationError> schemaErrors,
                           String channelOwner, String channelReceiver, String sha256) {
         List<ValidationError> errors = new ArrayList<>(schemaErrors);
+        net.sf.saxon.om.NodeInfo tree = XPathTree.of(document);
         if (errors.isEmpty() && type.rules() != null) {
-            errors.addAll(type.rules().check(document));
+            errors.addAll(type.rules().check(document, tree));
         }
         if (type.isV1() && derivedFrom(document)) {
             errors.add(ValidationError.atPath(ValidationError.Stage.CONTEXT, "CTX-DERIVED-FROM-BY-SENDER",
@@ -232,7 +233,7 @@ public final class MessageValidator {
                             + " (it lifts the rules that require the newcomer elements).", "derivedFrom"));
         }
         Map<String, String> fields = new LinkedHashMap<>();
-        errors.addAll(routingFields.read(type, document, fields));
+        errors.addAll(routingFields.read(type, tree, fields));
         errors.addAll(ChannelFields.apply(type, fields, channelReceiver, sha256));
         errors.addAll(context.check(type, fields, channelOwner, channelReceiver != null));
         if (errors.isEmpty()) {

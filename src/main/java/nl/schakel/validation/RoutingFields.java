@@ -1,11 +1,11 @@
 package nl.schakel.validation;
 
-import org.w3c.dom.Document;
+import net.sf.saxon.om.NodeInfo;
 
 import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathExpression;
 import javax.xml.xpath.XPathExpressionException;
-import javax.xml.xpath.XPathFactory;
+import javax.xml.xpath.XPathConstants;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * The routing-fields stage: the message id, sender, receiver and the other fields a document type
- * declares (schemas/catalogue.yaml), read by XPath. Each must be a code the gateway can route, record
+ * declares (schemas/catalogue.yaml), read by XPath on the document's {@link XPathTree}. Each must be a code the gateway can route, record
  * and repeat; it never repeats a value it cannot read as one.
  */
 final class RoutingFields {
@@ -41,12 +41,12 @@ final class RoutingFields {
      * field (never its value): the gateway does not route, record or repeat what it cannot read as a
      * code. A message id or refersTo the type declares must be readable.
      */
-    List<ValidationError> read(DocumentType type, Document document, Map<String, String> fields) {
+    List<ValidationError> read(DocumentType type, NodeInfo document, Map<String, String> fields) {
         List<ValidationError> errors = new ArrayList<>();
         for (Map.Entry<String, XPathExpression> f : compiled.get().computeIfAbsent(type.id(), id -> compileFields(type)).entrySet()) {
             String value;
             try {
-                value = f.getValue().evaluate(document).trim();
+                value = ((String) f.getValue().evaluate(document, XPathConstants.STRING)).trim();
             } catch (XPathExpressionException e) {
                 throw new IllegalStateException("catalogue entry " + type.id() + ": field " + f.getKey() + " could not be evaluated", e);
             }
@@ -69,7 +69,7 @@ final class RoutingFields {
 
     /** The field XPaths of a type, compiled once per thread (a compiled expression is not thread-safe). */
     private static Map<String, XPathExpression> compileFields(DocumentType type) {
-        XPath xpath = XPathFactory.newDefaultInstance().newXPath();
+        XPath xpath = XPathTree.newXPath();
         xpath.setNamespaceContext(type.namespaces());
         Map<String, XPathExpression> compiled = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : type.fieldPaths().entrySet()) {
