@@ -223,9 +223,8 @@ public final class MessageValidator {
     private Verdict judge(DocumentType type, Document document, byte[] xmlBytes, LargeBody large, List<ValidationError> schemaErrors,
                           String channelOwner, String channelReceiver, String sha256) {
         List<ValidationError> errors = new ArrayList<>(schemaErrors);
-        net.sf.saxon.om.NodeInfo tree = XPathTree.of(document);
         if (errors.isEmpty() && type.rules() != null) {
-            errors.addAll(type.rules().check(document, tree));
+            errors.addAll(type.rules().check(document));
         }
         if (type.isV1() && derivedFrom(document)) {
             errors.add(ValidationError.atPath(ValidationError.Stage.CONTEXT, "CTX-DERIVED-FROM-BY-SENDER",
@@ -233,7 +232,7 @@ public final class MessageValidator {
                             + " (it lifts the rules that require the newcomer elements).", "derivedFrom"));
         }
         Map<String, String> fields = new LinkedHashMap<>();
-        errors.addAll(routingFields.read(type, tree, fields));
+        errors.addAll(routingFields.read(type, document, fields));
         errors.addAll(ChannelFields.apply(type, fields, channelReceiver, sha256));
         errors.addAll(context.check(type, fields, channelOwner, channelReceiver != null));
         if (errors.isEmpty()) {

@@ -1,8 +1,9 @@
 package nl.schakel.validation;
 
-import net.sf.saxon.om.NodeInfo;
+import net.sf.saxon.xpath.XPathEvaluator;
+import net.sf.saxon.xpath.XPathFactoryImpl;
+import org.w3c.dom.Document;
 
-import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathExpression;
 import javax.xml.xpath.XPathExpressionException;
 import javax.xml.xpath.XPathConstants;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * The routing-fields stage: the message id, sender, receiver and the other fields a document type
- * declares (schemas/catalogue.yaml), read by XPath on the document's {@link XPathTree}. Each must be a code the gateway can route, record
+ * declares (schemas/catalogue.yaml), read by XPath. Each must be a code the gateway can route, record
  * and repeat; it never repeats a value it cannot read as one.
  */
 final class RoutingFields {
@@ -26,6 +27,12 @@ final class RoutingFields {
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]*");
     /** Fields the gateway cannot do without when a document type declares them: the id it claims, the transfer an answer is about. */
     private static final Set<String> REQUIRED_FIELDS = Set.of("messageId", "refersTo");
+
+    /**
+     * Saxon's XPath, not the JDK's: the JDK's copies the whole DOM into its own tree on every
+     * evaluation (six times a document), Saxon's reads the DOM where it stands.
+     */
+    private static final XPathFactoryImpl XPATHS = new XPathFactoryImpl();
 
     private final ThreadLocal<Map<String, Map<String, XPathExpression>>> compiled = ThreadLocal.withInitial(HashMap::new);
 
@@ -41,7 +48,7 @@ final class RoutingFields {
      * field (never its value): the gateway does not route, record or repeat what it cannot read as a
      * code. A message id or refersTo the type declares must be readable.
      */
-    List<ValidationError> read(DocumentType type, NodeInfo document, Map<String, String> fields) {
+    List<ValidationError> read(DocumentType type, Document document, Map<String, String> fields) {
         List<ValidationError> errors = new ArrayList<>();
         for (Map.Entry<String, XPathExpression> f : compiled.get().computeIfAbsent(type.id(), id -> compileFields(type)).entrySet()) {
             String value;
@@ -69,7 +76,9 @@ final class RoutingFields {
 
     /** The field XPaths of a type, compiled once per thread (a compiled expression is not thread-safe). */
     private static Map<String, XPathExpression> compileFields(DocumentType type) {
-        XPath xpath = XPathTree.newXPath();
+        XPathEvaluator xpath = (XPathEvaluator) XPATHS.newXPath();
+        // XPath 1.0's rules, as the catalogue's XPaths are written: the string of several nodes is the first one's
+        xpath.getStaticContext().setBackwardsCompatibilityMode(true);
         xpath.setNamespaceContext(type.namespaces());
         Map<String, XPathExpression> compiled = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : type.fieldPaths().entrySet()) {

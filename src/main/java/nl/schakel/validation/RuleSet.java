@@ -4,8 +4,6 @@ import com.helger.schematron.pure.SchematronResourcePure;
 import com.helger.schematron.svrl.AbstractSVRLMessage;
 import com.helger.schematron.svrl.SVRLHelper;
 import com.helger.schematron.svrl.jaxb.SchematronOutputType;
-import net.sf.saxon.dom.NodeOverNodeInfo;
-import net.sf.saxon.om.NodeInfo;
 import org.w3c.dom.Document;
 
 import java.net.URL;
@@ -43,19 +41,10 @@ public final class RuleSet {
         return resource;
     }
 
-    /**
-     * Checks a document. The rules first run on its {@link XPathTree}, stopping at the first failure;
-     * a document that breaks a rule is checked again on its DOM for the full report with locations
-     * (the Schematron engine locates a node by its DOM identity, which Saxon's tree cannot give).
-     */
-    List<ValidationError> check(Document document, NodeInfo tree) {
+    List<ValidationError> check(Document document) {
         SchematronOutputType svrl;
         try {
-            SchematronResourcePure rules = bound.get();
-            if (rules.getOrCreateBoundSchema().validatePartially(NodeOverNodeInfo.wrap(tree), source.toExternalForm()).isValid()) {
-                return List.of();
-            }
-            svrl = rules.applySchematronValidationToSVRL(document, source.toExternalForm());
+            svrl = bound.get().applySchematronValidationToSVRL(document, source.toExternalForm());
         } catch (Exception e) {
             // a rule that cannot be evaluated is the gateway's fault; it must not pass silently
             throw new IllegalStateException("rules of " + documentTypeId + " could not be evaluated", e);

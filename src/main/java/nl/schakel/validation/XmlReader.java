@@ -23,6 +23,7 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMResult;
 import javax.xml.transform.sax.SAXTransformerFactory;
 import javax.xml.transform.sax.TransformerHandler;
+import javax.xml.validation.Schema;
 import javax.xml.validation.TypeInfoProvider;
 import javax.xml.validation.ValidatorHandler;
 import java.io.ByteArrayInputStream;
@@ -34,6 +35,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 import static nl.schakel.validation.ValidationError.Stage.PARSE;
 import static nl.schakel.validation.ValidationError.Stage.SCHEMA;
@@ -50,6 +53,8 @@ final class XmlReader {
     private final SAXParserFactory parsers;
     // a SAX parser costs a little to create and may be reused after reset(): one per thread
     private final ThreadLocal<SAXParser> threadParser = new ThreadLocal<>();
+    // a schema's validator, kept per thread like the parser (making one costs more than validating 8 KB)
+    private final ThreadLocal<Map<Schema, ValidatorHandler>> threadValidators = ThreadLocal.withInitial(WeakHashMap::new);
     private final SAXTransformerFactory transformers;
 
     XmlReader(DocumentCatalogue catalogue, int maxDepth) {
@@ -104,6 +109,9 @@ final class XmlReader {
             // kept for this thread's next document only after a clean read
             parser.reset();
             threadParser.set(parser);
+            if (pipeline.validator != null) {
+                threadValidators.get().put(pipeline.type.schema(), pipeline.validator);
+            }
         } catch (StopReading stop) {
             throw new RejectedInput(stop.error, pipeline.messageId);
         } catch (SAXParseException e) {
@@ -306,7 +314,11 @@ final class XmlReader {
                 throw new SAXException(e);
             }
             domBuilder.setResult(dom);
-            validator = type.schema().newValidatorHandler();
+            // taken from the thread while in use, as the parser is
+            validator = threadValidators.get().remove(type.schema());
+            if (validator == null) {
+                validator = type.schema().newValidatorHandler();
+            }
             validator.setErrorHandler(new SchemaErrors());
             if (elide) {
                 elision = new Elision(domBuilder, validator.getTypeInfoProvider());
