@@ -227,7 +227,9 @@ public final class Benchmark {
             }
             ActiveMQConnectionFactory tcp = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "bench", "bench");
             byte[] body = new Payloads("31AA00", "31AB00").dossier("BENCH", size);
-            Result r = jmsScenario("broker-alone-2-hops", size, 0, tcp, tcp, "bench.in", "bench.out", null, id -> body);
+            measuredPid = ProcessHandle.current().pid();
+        measuredWhat = "benchmark process (broker and clients)";
+        Result r = jmsScenario("broker-alone-2-hops", size, 0, tcp, tcp, "bench.in", "bench.out", null, id -> body);
             System.out.printf("%-32s %7d B  %8.1f msg/s%n", r.scenario(), size, r.throughput_per_s());
             return new Result(r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms(), r.max_ms(),
                     rssMb(ProcessHandle.current().pid()), usedHeapMb(), null, null, "consumer moves bench.in to bench.out in one transaction, " + MOVERS + " movers");
@@ -267,6 +269,8 @@ public final class Benchmark {
         ActiveMQConnectionFactory isk = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AA00", "demo-31AA00");
         ActiveMQConnectionFactory vo = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + gateway.brokerPort, "31AB00", "demo-31AB00");
         Payloads payloads = new Payloads("31AA00", "31AB00");
+        measuredPid = gateway.process.pid();
+        measuredWhat = "gateway process";
         Result r = jmsScenario("gateway-queue" + (ratePerS > 0 ? "-at-" + ratePerS + "-per-s" : "-saturation"), size, ratePerS,
                 isk, vo, "gateway.inbound", "inbox.31AB00", "inbox.31AA00", id -> payloads.dossier(id, size));
         System.out.printf("%-32s %7d B  %8.1f msg/s  p50 %.1f ms  p99 %.1f ms%n", r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms());
@@ -389,9 +393,12 @@ public final class Benchmark {
         Thread.sleep(warm.toMillis());
         stats.start();
         long t0 = System.nanoTime();
+        long cpu0 = cpuMillis(measuredPid);
         Thread.sleep(measure.toMillis());
         stats.stop();
         double seconds = (System.nanoTime() - t0) / 1e9;
+        // CPU per message varies less than throughput on a shared machine: compare changes by it too
+        String cpu = String.format("; %s CPU %.2f ms per message", measuredWhat, (cpuMillis(measuredPid) - cpu0) / (double) Math.max(1, stats.count()));
         running.set(false);
         for (Thread t : threads) {
             t.join(10_000);
@@ -399,7 +406,23 @@ public final class Benchmark {
         return new Result(name, size, round(stats.count() / seconds), round(stats.percentile(50)), round(stats.percentile(99)),
                 round(stats.percentile(100)), 0, 0, null, null,
                 (ratePerS > 0 ? "offered " + ratePerS + "/s" : PRODUCERS + " producers, " + IN_FLIGHT + " in flight at most")
-                        + ", " + measure.toSeconds() + " s after " + warm.toSeconds() + " s warm-up");
+                        + ", " + measure.toSeconds() + " s after " + warm.toSeconds() + " s warm-up" + cpu);
+    }
+
+    // whose CPU time a queue scenario's window measures
+    private static long measuredPid = ProcessHandle.current().pid();
+    private static String measuredWhat = "benchmark process";
+
+    /** User and system CPU time of a process so far, from /proc (Linux; clock ticks of 10 ms). */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of the line; the array starts at field 3
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     // ---------------------------------------------------------------- gateway, file channel
