@@ -45,6 +45,7 @@ public final class Formats {
     private final Directory directory;
     private final JAXBContext models;
     private final ObjectWriter json;
+    private final DomJson domJson;
     private final XMLInputFactory xmlInput;
     // an unmarshaller is cheap to keep and not thread-safe: one per thread
     private final ThreadLocal<Unmarshaller> unmarshallers;
@@ -67,7 +68,9 @@ public final class Formats {
         } catch (JAXBException e) {
             throw new IllegalStateException(e);
         }
-        this.json = Json.mapper(maxBytes, maxDepth).writer().with(SerializationFeature.WRAP_ROOT_VALUE);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = Json.mapper(maxBytes, maxDepth);
+        this.json = mapper.writer().with(SerializationFeature.WRAP_ROOT_VALUE);
+        this.domJson = new DomJson(mapper);
         this.unmarshallers = ThreadLocal.withInitial(() -> {
             try {
                 return models.createUnmarshaller();
@@ -134,9 +137,15 @@ public final class Formats {
                 in.setBody(target.toFile());
             } else {
                 byte[] xml = in.getMandatoryBody(byte[].class);
-                // the accepted document was parsed during validation: its DOM serves when it is this very body
-                Object model = forwarded ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(xml);
-                in.setBody(json.writeValueAsBytes(model(model)));
+                // the accepted document was parsed during validation: its DOM serves when it is this very body,
+                // written as JSON straight from the DOM when the model allows (the same bytes, without JAXB)
+                Class<?> modelClass = forwarded ? verdict.type().model() : null;
+                if (modelClass != null && domJson.supports(modelClass)) {
+                    in.setBody(domJson.write(verdict.document().getDocumentElement(), modelClass));
+                } else {
+                    Object model = forwarded ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(xml);
+                    in.setBody(json.writeValueAsBytes(model(model)));
+                }
             }
             in.setHeader(Headers.FORMAT, "json");
         } else {
