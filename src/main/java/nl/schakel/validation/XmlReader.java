@@ -36,7 +36,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.HashMap;
 
 import static nl.schakel.validation.ValidationError.Stage.PARSE;
 import static nl.schakel.validation.ValidationError.Stage.SCHEMA;
@@ -53,8 +53,9 @@ final class XmlReader {
     private final SAXParserFactory parsers;
     // a SAX parser costs a little to create and may be reused after reset(): one per thread
     private final ThreadLocal<SAXParser> threadParser = new ThreadLocal<>();
-    // a schema's validator, kept per thread like the parser (making one costs more than validating 8 KB)
-    private final ThreadLocal<Map<Schema, ValidatorHandler>> threadValidators = ThreadLocal.withInitial(WeakHashMap::new);
+    // a schema's validator, kept per thread like the parser (making one costs more than validating 8 KB);
+    // the keys are the catalogue's schemas, loaded once
+    private final ThreadLocal<Map<Schema, ValidatorHandler>> threadValidators = ThreadLocal.withInitial(HashMap::new);
     private final SAXTransformerFactory transformers;
 
     XmlReader(DocumentCatalogue catalogue, int maxDepth) {
