@@ -173,10 +173,16 @@ public final class FailedWork {
         if (recorded) {
             ledger.recordByOperator(letter.transferId(), Status.RETRIED, detail, operator);
         }
-        if (!control(letter.queue()).retryMessage(messageId)) {
-            if (recorded) {
-                ledger.recordByOperator(letter.transferId(), Status.FAILED, "retry refused: still on " + letter.queue(), operator);
+        boolean putBack = false;
+        try {
+            putBack = control(letter.queue()).retryMessage(messageId);
+        } finally {
+            // the broker did not move it: the transfer stands FAILED again, unless it has moved on meanwhile
+            if (!putBack && recorded) {
+                ledger.undoRetry(letter.transferId(), "the broker did not put it back on " + letter.originalQueue(), operator);
             }
+        }
+        if (!putBack) {
             throw new ActionRefused(ActionRefused.Kind.CONFLICT, "dead letter " + id + " could not be put back on " + letter.originalQueue());
         }
         ledger.recordAction(operator, "retry-dead-letter", target(letter), null);

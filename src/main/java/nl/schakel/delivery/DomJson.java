@@ -34,12 +34,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * left out). The shape of each model class is read once, from Jackson's own view of it.
  * {@code DomJsonTest} holds the two side by side. One difference, on purpose: an enumeration value
  * with whitespace around it, which the schema accepts, is written trimmed, where JAXB finds no
- * constant for it and leaves the field out.
+ * constant for it and leaves the field out. The HTTP inbox's JSON and a large document's JSON still
+ * go through JAXB. Children are matched by local name (the schemas have no two children of one
+ * parent with the same local name); the model's adapters are stateless and shared.
  */
 final class DomJson {
     private final ObjectMapper mapper;
     private final boolean indent;
     private final Map<Class<?>, Shape> shapes = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Boolean> writable = new ConcurrentHashMap<>();
 
     DomJson(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -48,32 +51,38 @@ final class DomJson {
 
     /** The document as JSON of the model class, wrapped in its root name as {@code WRAP_ROOT_VALUE} does. */
     byte[] write(Element root, Class<?> model) throws IOException {
-        Shape shape = shape(model);
-        XmlRootElement rootName = model.getAnnotation(XmlRootElement.class);
-        if (rootName == null) {
-            throw new IllegalArgumentException(model.getName() + " is not a root element of the model");
+        if (!supports(model)) {
+            throw new IllegalArgumentException(model.getName() + " is not written from a DOM");
         }
+        Shape shape = shape(model);
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
             if (indent) {
                 json.useDefaultPrettyPrinter();
             }
             json.writeStartObject();
-            json.writeFieldName(rootName.name());
+            json.writeFieldName(model.getAnnotation(XmlRootElement.class).name());
             writeObject(json, root, shape);
             json.writeEndObject();
         }
         return out.toByteArray();
     }
 
-    /** Whether every class the model reaches can be written from a DOM (checked once per model). */
+    /** Whether a root class and every class it reaches can be written from a DOM; decided once per model. */
     boolean supports(Class<?> model) {
-        try {
-            shape(model);
-            return model.isAnnotationPresent(XmlRootElement.class);
-        } catch (IllegalStateException e) {
-            return false;
-        }
+        return writable.computeIfAbsent(model, m -> {
+            if (!m.isAnnotationPresent(XmlRootElement.class)) {
+                return false;
+            }
+            Map<Class<?>, Shape> reached = new HashMap<>();
+            try {
+                collect(m, reached);
+            } catch (IllegalStateException e) {
+                return false;
+            }
+            shapes.putAll(reached);
+            return true;
+        });
     }
 
     private void writeObject(JsonGenerator json, Element element, Shape shape) throws IOException {
@@ -207,19 +216,25 @@ final class DomJson {
     }
 
     private Shape shape(Class<?> model) {
-        Shape known = shapes.get(model);
-        if (known != null) {
-            return known;
-        }
-        Shape shape = new Shape(properties(model));
-        shapes.put(model, shape);
-        // the classes it reaches too, so that a model that cannot be written is known before the first document
-        for (Property p : shape.properties) {
-            if (p.nested != null) {
-                shape(p.nested);
-            }
+        Shape shape = shapes.get(model);
+        if (shape == null) {
+            throw new IllegalStateException(model.getName() + " was not checked by supports()");
         }
         return shape;
+    }
+
+    /** The shapes of a class and of every class it reaches, into {@code reached}; throws when one cannot be written. */
+    private void collect(Class<?> model, Map<Class<?>, Shape> reached) {
+        if (reached.containsKey(model) || shapes.containsKey(model)) {
+            return;
+        }
+        Shape shape = new Shape(properties(model));
+        reached.put(model, shape);
+        for (Property p : shape.properties) {
+            if (p.nested != null) {
+                collect(p.nested, reached);
+            }
+        }
     }
 
     /** The model class's properties in the order Jackson writes them, with how each is found in the DOM. */

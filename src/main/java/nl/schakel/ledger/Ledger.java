@@ -495,6 +495,26 @@ public final class Ledger {
         });
     }
 
+    /**
+     * Takes back an operator's retry the broker did not carry out: a transfer that still stands
+     * RETRIED stands FAILED again; one that has moved on since (picked up after a retry elsewhere)
+     * keeps its step. False when nothing was changed.
+     */
+    public boolean undoRetry(String transferId, String detail, String operator) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM transfer WHERE transfer_id = ? FOR UPDATE")) {
+                ps.setString(1, transferId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || Status.valueOf(rs.getString(1)) != Status.RETRIED) {
+                        return false;
+                    }
+                }
+            }
+            step(c, transferId, Status.RETRIED, Status.FAILED, detail, now(), operator);
+            return true;
+        });
+    }
+
     /** Records what an operator did (retry, discard, suspend, resume, reload) and to what. */
     public void recordAction(String operator, String action, String target, String reason) {
         inTransaction(c -> update(c, "INSERT INTO operator_action (at, operator, action, target, reason) VALUES (?,?,?,?,?)",

@@ -110,7 +110,10 @@ final class XmlReader {
             // kept for this thread's next document only after a clean read
             parser.reset();
             threadParser.set(parser);
-            if (pipeline.validator != null) {
+            // not after a large body: the validator keeps a text buffer as long as the longest element it checked
+            if (pipeline.validator != null && !large) {
+                pipeline.validator.setContentHandler(null);
+                pipeline.validator.setErrorHandler(null);
                 threadValidators.get().put(pipeline.type.schema(), pipeline.validator);
             }
         } catch (StopReading stop) {

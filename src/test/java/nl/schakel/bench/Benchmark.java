@@ -228,8 +228,8 @@ public final class Benchmark {
             ActiveMQConnectionFactory tcp = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "bench", "bench");
             byte[] body = new Payloads("31AA00", "31AB00").dossier("BENCH", size);
             measuredPid = ProcessHandle.current().pid();
-        measuredWhat = "benchmark process (broker and clients)";
-        Result r = jmsScenario("broker-alone-2-hops", size, 0, tcp, tcp, "bench.in", "bench.out", null, id -> body);
+            measuredWhat = "benchmark process (broker and clients)";
+            Result r = jmsScenario("broker-alone-2-hops", size, 0, tcp, tcp, "bench.in", "bench.out", null, id -> body);
             System.out.printf("%-32s %7d B  %8.1f msg/s%n", r.scenario(), size, r.throughput_per_s());
             return new Result(r.scenario(), size, r.throughput_per_s(), r.p50_ms(), r.p99_ms(), r.max_ms(),
                     rssMb(ProcessHandle.current().pid()), usedHeapMb(), null, null, "consumer moves bench.in to bench.out in one transaction, " + MOVERS + " movers");
@@ -398,7 +398,9 @@ public final class Benchmark {
         stats.stop();
         double seconds = (System.nanoTime() - t0) / 1e9;
         // CPU per message varies less than throughput on a shared machine: compare changes by it too
-        String cpu = String.format("; %s CPU %.2f ms per message", measuredWhat, (cpuMillis(measuredPid) - cpu0) / (double) Math.max(1, stats.count()));
+        long cpu1 = cpuMillis(measuredPid);
+        String cpu = cpu0 < 0 || cpu1 < 0 ? "; " + measuredWhat + " CPU not readable"
+                : String.format("; %s CPU %.2f ms per message", measuredWhat, (cpu1 - cpu0) / (double) Math.max(1, stats.count()));
         running.set(false);
         for (Thread t : threads) {
             t.join(10_000);
@@ -413,7 +415,7 @@ public final class Benchmark {
     private static long measuredPid = ProcessHandle.current().pid();
     private static String measuredWhat = "benchmark process";
 
-    /** User and system CPU time of a process so far, from /proc (Linux; clock ticks of 10 ms). */
+    /** User and system CPU time of a process so far, from /proc (Linux; clock ticks of 10 ms); -1 when it cannot be read. */
     static long cpuMillis(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
@@ -421,7 +423,7 @@ public final class Benchmark {
             // fields 14 and 15 of the line; the array starts at field 3
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return -1;
         }
     }
 
@@ -429,6 +431,8 @@ public final class Benchmark {
 
     private static Result fileChannel(GatewayProcess gateway, int size, int ratePerS) throws Exception {
         Payloads payloads = new Payloads("30AA00", "30AB00");
+        measuredPid = gateway.process.pid();
+        measuredWhat = "gateway process";
         Path inbox = gateway.dataDir.resolve("inbox/30AA00");
         Path outbox = gateway.dataDir.resolve("outbox/30AB00");
         Path receipts = gateway.dataDir.resolve("outbox/30AA00");

@@ -104,6 +104,29 @@ class DomJsonTest {
         assertThat(MODELS.values()).allMatch(domJson::supports);
     }
 
+    @Test
+    void a_model_with_a_part_it_cannot_write_is_refused_every_time_and_left_to_jaxb() {
+        assertThat(domJson.supports(Outer.class)).isFalse();
+        assertThat(domJson.supports(Outer.class)).isFalse();
+        assertThat(domJson.supports(Inner.class)).isFalse();
+    }
+
+    @jakarta.xml.bind.annotation.XmlRootElement(name = "outer")
+    @jakarta.xml.bind.annotation.XmlAccessorType(jakarta.xml.bind.annotation.XmlAccessType.FIELD)
+    @jakarta.xml.bind.annotation.XmlType(propOrder = {"inner"})
+    static class Outer {
+        @jakarta.xml.bind.annotation.XmlElement(required = true)
+        Inner inner;
+    }
+
+    /** A type the DOM writer has no rule for: the whole model falls back to JAXB. */
+    @jakarta.xml.bind.annotation.XmlAccessorType(jakarta.xml.bind.annotation.XmlAccessType.FIELD)
+    @jakarta.xml.bind.annotation.XmlType(propOrder = {"id"})
+    static class Inner {
+        @jakarta.xml.bind.annotation.XmlElement(required = true)
+        java.util.UUID id;
+    }
+
     private void assertSameJson(String xml) throws Exception {
         Document document = parse(xml);
         Class<?> model = MODELS.get(document.getDocumentElement().getLocalName());

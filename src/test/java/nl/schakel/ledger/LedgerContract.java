@@ -265,6 +265,24 @@ abstract class LedgerContract {
     }
 
     @Test
+    void a_retry_the_broker_did_not_carry_out_leaves_the_transfer_failed_unless_it_moved_on_meanwhile() {
+        ledger.recordIntake(accepted("R-1", "30AA00", "M-1", "30AB00"), List.of());
+        ledger.record("R-1", Status.FAILED, "dead-lettered");
+        ledger.recordByOperator("R-1", Status.RETRIED, "put back on inbox.30AB00", "jansen");
+
+        assertThat(ledger.undoRetry("R-1", "the broker did not put it back on inbox.30AB00", "jansen")).isTrue();
+        assertThat(ledger.find("R-1").orElseThrow().status()).isEqualTo(Status.FAILED);
+        assertThat(ledger.timeline("R-1")).extracting(TransferEvent::status).endsWith(Status.RETRIED, Status.FAILED);
+
+        // retried from another gateway and picked up meanwhile: where it stands is not taken back
+        ledger.recordByOperator("R-1", Status.RETRIED, "put back on inbox.30AB00", "jansen");
+        ledger.record("R-1", Status.PICKED_UP, "consumed from inbox.30AB00");
+        assertThat(ledger.undoRetry("R-1", "the broker did not put it back on inbox.30AB00", "jansen")).isFalse();
+        assertThat(ledger.find("R-1").orElseThrow().status()).isEqualTo(Status.PICKED_UP);
+        assertThat(ledger.undoRetry("R-NONE", "gone", "jansen")).isFalse();
+    }
+
+    @Test
     void operators_actions_and_suspensions_are_kept_newest_first() {
         ledger.recordAction("jansen", "suspend-intake", "30AA00", null);
         clock.now = clock.now.plus(Duration.ofMinutes(1));
