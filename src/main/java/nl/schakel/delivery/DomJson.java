@@ -23,8 +23,10 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -150,8 +152,8 @@ final class DomJson {
                 json.writeString(value);
             }
             case ENUM -> {
-                String value = p.enumValues.get(text.trim());
-                if (value == null) {
+                String value = text.trim();
+                if (!p.enumValues.contains(value)) {
                     return;
                 }
                 name(json, p, named);
@@ -271,7 +273,7 @@ final class DomJson {
         final boolean primitive;
         final Kind kind;
         final Class<?> nested;
-        final Map<String, String> enumValues;
+        final Set<String> enumValues;
         final XmlAdapter<String, Object> adapter;
 
         @SuppressWarnings("unchecked")
@@ -288,7 +290,7 @@ final class DomJson {
             }
             this.primitive = valueType.isPrimitive();
             XmlJavaTypeAdapter adapted = field.getAnnotation(XmlJavaTypeAdapter.class);
-            Map<String, String> values = null;
+            Set<String> values = null;
             Class<?> object = null;
             XmlAdapter<String, Object> made = null;
             if (adapted != null) {
@@ -336,16 +338,16 @@ final class DomJson {
             }
         }
 
-        /** The XML value of each constant, and the JSON value Jackson writes for it (the same, from @XmlEnumValue). */
-        private static Map<String, String> enumValues(Class<?> type) {
-            Map<String, String> values = new HashMap<>();
+        /** The XML value of each constant, which is also the JSON value Jackson writes for it (from @XmlEnumValue). */
+        private static Set<String> enumValues(Class<?> type) {
+            Set<String> values = new HashSet<>();
             for (Field constant : type.getFields()) {
                 if (!constant.isEnumConstant()) {
                     continue;
                 }
                 XmlEnumValue value = constant.getAnnotation(XmlEnumValue.class);
                 String xml = value != null ? value.value() : constant.getName();
-                values.put(xml, xml);
+                values.add(xml);
             }
             return values;
         }

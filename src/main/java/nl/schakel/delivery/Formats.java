@@ -136,14 +136,13 @@ public final class Formats {
                 }
                 in.setBody(target.toFile());
             } else {
-                byte[] xml = in.getMandatoryBody(byte[].class);
                 // the accepted document was parsed during validation: its DOM serves when it is this very body,
                 // written as JSON straight from the DOM when the model allows (the same bytes, without JAXB)
                 Class<?> modelClass = forwarded ? verdict.type().model() : null;
                 if (modelClass != null && domJson.supports(modelClass)) {
                     in.setBody(domJson.write(verdict.document().getDocumentElement(), modelClass));
                 } else {
-                    Object model = forwarded ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(xml);
+                    Object model = forwarded ? unmarshallers.get().unmarshal(verdict.document()) : unmarshal(in.getMandatoryBody(byte[].class));
                     in.setBody(json.writeValueAsBytes(model(model)));
                 }
             }

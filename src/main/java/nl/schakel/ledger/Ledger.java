@@ -480,15 +480,9 @@ public final class Ledger {
      */
     public boolean recordByOperator(String transferId, Status status, String detail, String operator) {
         return inTransaction(c -> {
-            Status current;
-            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM transfer WHERE transfer_id = ? FOR UPDATE")) {
-                ps.setString(1, transferId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    current = Status.valueOf(rs.getString(1));
-                }
+            Status current = lockedStatus(c, transferId);
+            if (current == null) {
+                return false;
             }
             step(c, transferId, current, status, detail, now(), operator);
             return true;
@@ -502,13 +496,8 @@ public final class Ledger {
      */
     public boolean undoRetry(String transferId, String detail, String operator) {
         return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM transfer WHERE transfer_id = ? FOR UPDATE")) {
-                ps.setString(1, transferId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || Status.valueOf(rs.getString(1)) != Status.RETRIED) {
-                        return false;
-                    }
-                }
+            if (lockedStatus(c, transferId) != Status.RETRIED) {
+                return false;
             }
             step(c, transferId, Status.RETRIED, Status.FAILED, detail, now(), operator);
             return true;
@@ -753,17 +742,21 @@ public final class Ledger {
     }
 
     private void step(Connection c, String transferId, Status status, String detail, OffsetDateTime at) throws SQLException {
-        Status current;
+        Status current = lockedStatus(c, transferId);
+        if (current == null) {
+            return; // purged by retention, or recorded before the ledger existed
+        }
+        step(c, transferId, current, status, detail, at, null);
+    }
+
+    /** Where a transfer stands, its row locked until the transaction ends; null when the ledger has no such transfer. */
+    private static Status lockedStatus(Connection c, String transferId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT status FROM transfer WHERE transfer_id = ? FOR UPDATE")) {
             ps.setString(1, transferId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return; // purged by retention, or recorded before the ledger existed
-                }
-                current = Status.valueOf(rs.getString(1));
+                return rs.next() ? Status.valueOf(rs.getString(1)) : null;
             }
         }
-        step(c, transferId, current, status, detail, at, null);
     }
 
     private void step(Connection c, String transferId, Status current, Status status, String detail, OffsetDateTime at, String actor)
